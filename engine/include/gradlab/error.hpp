@@ -29,4 +29,14 @@ inline void require(bool ok, const std::string& message) {
   if (!ok) throw input_error(message);
 }
 
+// The same checks for a fixed message. NOTE: without these, a string literal would be turned
+// into a std::string (a heap allocation) on every call, even when the check passes; on hot
+// paths (loss kernels, model evaluation) that costs more than the arithmetic.
+inline void require_range(bool ok, const char* message) {
+  if (!ok) throw range_error(message);
+}
+inline void require(bool ok, const char* message) {
+  if (!ok) throw input_error(message);
+}
+
 }  // namespace gradlab

@@ -1,0 +1,187 @@
+// The training loop of train.hpp.
+#include "gradlab/train.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+#include "gradlab/error.hpp"
+
+namespace gradlab {
+
+namespace {
+
+bool all_finite(const std::vector<double>& v) {
+  return std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); });
+}
+
+double inf_norm(const std::vector<double>& v) {
+  double m = 0;
+  for (double x : v) m = std::max(m, std::abs(x));
+  return m;
+}
+
+}  // namespace
+
+std::string to_string(Status status) {
+  switch (status) {
+    case Status::running: return "running";
+    case Status::converged: return "converged";
+    case Status::diverged: return "diverged";
+    case Status::max_steps: return "max-steps";
+  }
+  return "running";
+}
+
+Trainer::Trainer(std::shared_ptr<Objective> objective, std::unique_ptr<Optimizer> optimizer,
+                 TrainerOptions options)
+    : m_objective(std::move(objective)), m_optimizer(std::move(optimizer)), m_options(options) {
+  require(m_objective != nullptr, "trainer needs an objective");
+  require(m_optimizer != nullptr, "trainer needs an optimizer");
+  const TrainerOptions& o = m_options;
+  require_range(std::isfinite(o.grad_tolerance) && o.grad_tolerance >= 0,
+                "gradient tolerance must be finite and >= 0");
+  require_range(std::isfinite(o.loss_tolerance) && o.loss_tolerance >= 0,
+                "loss tolerance must be finite and >= 0");
+  require_range(std::isfinite(o.divergence_factor) && o.divergence_factor > 0,
+                "divergence factor must be finite and > 0");
+
+  m_start = m_objective->parameters();
+  const std::size_t n = m_start.size();
+  m_grad.assign(n, 0.0);
+  m_new_grad.assign(n, 0.0);
+  m_last_good.assign(n, 0.0);
+  // Room for the first few thousand steps; longer runs grow the vectors geometrically.
+  m_history.reserve(std::min<std::size_t>(o.max_steps, 4095) + 1);
+  if (o.record_trajectory)
+    m_trajectory.reserve(std::min(o.trajectory_limit, 1024 * std::max<std::size_t>(n, 1)));
+  reset();
+}
+
+double Trainer::evaluate(double* grad) {
+  const std::size_t examples = m_objective->num_examples();
+  const std::size_t batch = m_options.batch_size;
+  if (batch == 0 || examples == 0 || batch >= examples) return m_objective->evaluate(grad);
+  if (m_batch_begin >= examples) m_batch_begin = 0;  // the data shrank since the last step
+  const std::size_t end = std::min(m_batch_begin + batch, examples);
+  return m_objective->evaluate_batch(m_objective->parameters().data(), grad, m_batch_begin, end);
+}
+
+void Trainer::record_point() {
+  if (!m_options.record_trajectory) return;
+  const auto& p = m_objective->parameters();
+  if (m_trajectory.size() + p.size() > m_options.trajectory_limit) {
+    m_truncated = true;
+    return;
+  }
+  m_trajectory.insert(m_trajectory.end(), p.begin(), p.end());
+}
+
+void Trainer::update_status(double previous_loss) {
+  const double tol = m_options.loss_tolerance;
+  if (inf_norm(m_grad) < m_options.grad_tolerance) {
+    m_status = Status::converged;
+  } else if (tol > 0 && std::isfinite(previous_loss) &&
+             std::abs(m_loss - previous_loss) < tol * std::max(1.0, std::abs(previous_loss))) {
+    m_status = Status::converged;
+  } else if (m_steps >= m_options.max_steps) {
+    m_status = Status::max_steps;
+  } else {
+    m_status = Status::running;
+  }
+}
+
+void Trainer::reset() {
+  auto& params = m_objective->parameters();
+  params = m_start;
+  m_optimizer->reset();
+  m_history.clear();
+  m_trajectory.clear();
+  m_truncated = false;
+  m_steps = 0;
+  m_batch_begin = 0;
+
+  const double loss = evaluate(m_grad.data());
+  m_initial_loss = loss;
+  if (!std::isfinite(loss) || !all_finite(params) || !all_finite(m_grad)) {
+    // Nothing finite to start from: report it rather than step from garbage.
+    m_loss = std::isfinite(loss) ? loss : std::numeric_limits<double>::quiet_NaN();
+    m_status = Status::diverged;
+    return;
+  }
+  m_loss = loss;
+  std::copy(params.begin(), params.end(), m_last_good.begin());
+  m_history.push_back(loss);
+  record_point();
+  update_status(std::numeric_limits<double>::quiet_NaN());
+}
+
+void Trainer::reset(const std::vector<double>& params) {
+  require(params.size() == m_start.size(),
+          "reset: expected " + std::to_string(m_start.size()) + " parameters, got " +
+              std::to_string(params.size()));
+  require_range(all_finite(params), "reset: parameters must be finite");
+  m_start = params;
+  reset();
+}
+
+Status Trainer::step() {
+  if (m_status != Status::running) return m_status;
+  if (m_steps >= m_options.max_steps) return m_status = Status::max_steps;
+
+  auto& params = m_objective->parameters();
+  if (!std::equal(params.begin(), params.end(), m_last_good.begin())) {
+    // Someone moved the parameters behind our back (e.g. a slider): the cached loss and
+    // gradient belong to the old point, so look again before stepping from the new one.
+    const double loss = evaluate(m_grad.data());
+    if (!std::isfinite(loss) || !all_finite(params) || !all_finite(m_grad)) {
+      std::copy(m_last_good.begin(), m_last_good.end(), params.begin());
+      evaluate(m_grad.data());
+      return m_status = Status::diverged;
+    }
+    m_loss = loss;
+    std::copy(params.begin(), params.end(), m_last_good.begin());
+  }
+  const std::size_t batch_begin = m_batch_begin;
+
+  // theta_{k+1} = optimizer(theta_k, gradient at theta_k); then look at the new point, on the
+  // next mini-batch when there are mini-batches.
+  m_optimizer->step(params.data(), m_grad.data(), params.size());
+  const std::size_t examples = m_objective->num_examples();
+  const std::size_t batch = m_options.batch_size;
+  if (batch > 0 && examples > batch) {
+    m_batch_begin += batch;
+    if (m_batch_begin >= examples) m_batch_begin = 0;
+  }
+  const double loss = evaluate(m_new_grad.data());
+
+  // |loss|, not loss: a loss running off to -infinity (the saddle) is a run-away as well.
+  const double limit = m_options.divergence_factor * std::max(1.0, std::abs(m_initial_loss));
+  if (!std::isfinite(loss) || std::abs(loss) > limit || !all_finite(params) || !all_finite(m_new_grad)) {
+    std::copy(m_last_good.begin(), m_last_good.end(), params.begin());  // undo the bad step
+    m_batch_begin = batch_begin;
+    return m_status = Status::diverged;
+  }
+
+  std::swap(m_grad, m_new_grad);  // no copy, no allocation
+  std::copy(params.begin(), params.end(), m_last_good.begin());
+  const double previous = m_loss;
+  m_loss = loss;
+  ++m_steps;
+  m_history.push_back(loss);
+  record_point();
+  update_status(previous);
+  return m_status;
+}
+
+Status Trainer::run(std::size_t n) {
+  for (std::size_t i = 0; i < n && m_status == Status::running; ++i) step();
+  return m_status;
+}
+
+double Trainer::full_loss() { return m_objective->evaluate(nullptr); }
+
+void Trainer::set_learning_rate(double lr) { m_optimizer->set_lr(lr); }
+
+}  // namespace gradlab

@@ -1,0 +1,335 @@
+#!/usr/bin/env node
+// Interaction budget of the built site (dist/): for every lesson page, in headless Chromium,
+//   - load: time from navigation to the first interactive widget (a gradlab-* element whose
+//     shadow root holds an enabled control), and to the load event;
+//   - bytes: every response the page fetched, raw and gzip-compressed (as a server would send it);
+//   - latency: for every range input inside every gradlab-* widget's shadow root, 200 moves
+//     (an `input` event each) timed in the page with performance.now() (see measureSlider);
+//     p50 and p95 of each;
+// plus the engine's wasm size (the module embeds it as base64). Written generically: it finds
+// widgets by tag prefix and controls by input type, so new widgets are measured as they appear.
+//
+//   node tests/bench/interaction.mjs [--moves 200] [--pages lesson-slug,...] [--dist dist]
+// Results: printed as Markdown, saved to test-output/bench/interaction-latest.{json,md}.
+
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { launchChromium } from './browser.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const OUT_DIR = path.join(ROOT, 'test-output/bench');
+
+// Proposed budgets (not yet agreed targets): a slider move painted within three frames at 60 Hz
+// with at most one frame of work, a page interactive within 1.5 s on this machine, and a page
+// weight a course platform accepts.
+const BUDGET = { paintedP95Ms: 50, workP95Ms: 16.7, firstInteractiveMs: 1500, pageGzBytes: 400 * 1024 };
+
+function parseArgs(argv) {
+  const opts = { moves: 200, dist: path.join(ROOT, 'dist'), pages: null };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--moves') opts.moves = Number(argv[++i]);
+    else if (argv[i] === '--dist') opts.dist = path.resolve(argv[++i]);
+    else if (argv[i] === '--pages') opts.pages = argv[++i].split(',');
+    else throw new Error(`unknown option ${argv[i]}`);
+  }
+  return opts;
+}
+
+async function startSite(dist) {
+  const serveModule = path.join(ROOT, 'scripts/serve.mjs');
+  if (fs.existsSync(serveModule)) {
+    const mod = await import(pathToFileURL(serveModule).href);
+    if (typeof mod.startServer === 'function') {
+      const s = await mod.startServer({ root: dist, port: 0 });
+      return { url: s.url, close: s.close };
+    }
+  }
+  // Fallback: a minimal static server.
+  const server = http.createServer((req, res) => {
+    const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = path.resolve(dist, `.${path.posix.normalize(rel)}`);
+    if (file.endsWith(path.sep) || (fs.existsSync(file) && fs.statSync(file).isDirectory())) file = path.join(file, 'index.html');
+    if (!file.startsWith(dist) || !fs.existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml' };
+    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
+}
+
+function listPages(dist, only) {
+  const pages = [];
+  if (fs.existsSync(path.join(dist, 'index.html'))) pages.push('index.html');
+  const lessons = path.join(dist, 'lessons');
+  if (fs.existsSync(lessons)) {
+    for (const f of fs.readdirSync(lessons).sort()) if (f.endsWith('.html')) pages.push(`lessons/${f}`);
+  }
+  return only ? pages.filter((p) => only.some((o) => p.includes(o))) : pages;
+}
+
+/** The wasm inside the engine module (base64 data URL) or next to it. */
+function wasmSize(dist) {
+  const out = [];
+  const candidates = [];
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/gradlab-engine\.mjs$|\.wasm$/.test(e.name)) candidates.push(p);
+    }
+  };
+  if (fs.existsSync(dist)) walk(dist);
+  for (const file of candidates) {
+    const buf = fs.readFileSync(file);
+    let wasm = null;
+    if (file.endsWith('.wasm')) wasm = buf;
+    else {
+      const m = /data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)/.exec(buf.toString('latin1'));
+      if (m) wasm = Buffer.from(m[1], 'base64');
+    }
+    out.push({
+      file: path.relative(ROOT, file),
+      bytes: buf.length,
+      gz: zlib.gzipSync(buf, { level: 9 }).length,
+      wasmBytes: wasm ? wasm.length : undefined,
+      wasmGz: wasm ? zlib.gzipSync(wasm, { level: 9 }).length : undefined,
+    });
+  }
+  return out;
+}
+
+// --- In-page code (serialised by Playwright; must not reference Node scope) --------------------
+
+/**
+ * Installed before any page script: records when each widget first becomes interactive — when it
+ * fires `gradlab-ready` (the widget base class does, after setup), or, for an element that never
+ * does, when its shadow root first holds an enabled control.
+ */
+function watchWidgets() {
+  const gl = { firstInteractive: null, widgets: new Map(), sawReadyEvent: false, stop: false };
+  window.__gl = gl;
+  const mark = (el, t) => {
+    if (gl.widgets.has(el)) return;
+    gl.widgets.set(el, t);
+    if (gl.firstInteractive === null) gl.firstInteractive = t;
+  };
+  document.addEventListener('gradlab-ready', (event) => {
+    gl.sawReadyEvent = true;
+    const el = event.composedPath().find((n) => n.localName && n.localName.startsWith('gradlab-'));
+    if (el) mark(el, performance.now());
+  }, true);
+  const hasControls = (el) => !!el.shadowRoot &&
+    !!el.shadowRoot.querySelector('input:not([disabled]), button:not([disabled]), select:not([disabled])');
+  const tick = () => {
+    if (!gl.sawReadyEvent) {
+      for (const el of document.querySelectorAll('*')) {
+        if (el.localName.startsWith('gradlab-') && hasControls(el)) mark(el, performance.now());
+      }
+    }
+    if (!gl.stop && performance.now() < 20000) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+/**
+ * `moves` input events on one range input. Each waits a random part of a frame first (a hand does
+ * not move in step with vsync), then times, from the dispatch:
+ *   work    = the synchronous handler + the rAF callbacks that ran before ours in the next frame
+ *             (the widget's own render, when it defers to rAF);
+ *   next    = the next requestAnimationFrame callback after the render (ours, registered last);
+ *   painted = the following frame's rAF: the frame showing the new state has been painted.
+ */
+async function measureSlider({ index, rangeIndex, moves }) {
+  window.__gl.stop = true; // the readiness watcher's own rAF work would pollute the timings
+  const els = [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('gradlab-'));
+  const el = els[index];
+  const input = el.shadowRoot.querySelectorAll('input[type=range]')[rangeIndex];
+  el.scrollIntoView({ block: 'center' });
+  const frame = () => new Promise((resolve) => requestAnimationFrame((ts) => resolve({ t: performance.now(), ts })));
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  await frame();
+  await frame();
+  const min = Number(input.min || 0);
+  const max = Number(input.max || 100);
+  const original = input.value;
+  const work = [];
+  const next = [];
+  const painted = [];
+  for (let k = 0; k < moves; k++) {
+    await sleep(Math.random() * 16);
+    // A back-and-forth sweep, as a hand drags the thumb.
+    const phase = k % 40;
+    const u = phase < 20 ? phase / 19 : (39 - phase) / 19;
+    input.value = String(min + (max - min) * u);
+    const t0 = performance.now();
+    input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    const sync = performance.now() - t0;
+    const f1 = await frame();
+    const f2 = await frame();
+    work.push(sync + Math.max(0, f1.t - Math.max(f1.ts, t0 + sync)));
+    next.push(f1.t - t0);
+    painted.push(f2.t - t0);
+  }
+  input.value = original;
+  input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+  input.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+  return { work, next, painted, label: (input.labels && input.labels[0] && input.labels[0].textContent.trim().replace(/\s+/g, ' ').slice(0, 40)) ||
+    input.getAttribute('aria-label') || input.name || input.id || `range ${rangeIndex + 1}` };
+}
+
+// --------------------------------------------------------------------------------------------
+
+const pct = (values, p) => {
+  if (!values.length) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+async function measurePage(context, baseUrl, pagePath, dist, moves, log) {
+  const page = await context.newPage();
+  const responses = [];
+  const errors = [];
+  page.on('response', (r) => responses.push(r));
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.addInitScript(watchWidgets);
+  const t0 = Date.now();
+  await page.goto(baseUrl + pagePath, { waitUntil: 'load' });
+  const loadMs = await page.evaluate(() => performance.getEntriesByType('navigation')[0]?.loadEventEnd || performance.now());
+  const widgetCount = await page.evaluate(() => [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('gradlab-')).length);
+  if (widgetCount) {
+    await page.waitForFunction(() => window.__gl.firstInteractive !== null, null, { timeout: 15000 }).catch(() => {});
+  }
+  await page.waitForLoadState('networkidle').catch(() => {});
+  const firstInteractive = await page.evaluate(() => window.__gl.firstInteractive);
+
+  // Bytes: each fetched URL's body, raw and gzipped (level 6, a typical server setting).
+  let bytes = 0;
+  let gz = 0;
+  const seen = new Set();
+  for (const r of responses) {
+    if (seen.has(r.url()) || r.url().startsWith('data:')) continue;
+    seen.add(r.url());
+    const body = await r.body().catch(() => null);
+    if (!body) continue;
+    bytes += body.length;
+    gz += zlib.gzipSync(body, { level: 6 }).length;
+  }
+
+  const widgets = await page.evaluate(() => [...document.querySelectorAll('*')]
+    .filter((e) => e.localName.startsWith('gradlab-'))
+    .map((e, index) => ({ index, tag: e.localName, id: e.id, ranges: e.shadowRoot ? e.shadowRoot.querySelectorAll('input[type=range]').length : 0 })));
+  const sliders = [];
+  for (const w of widgets) {
+    // Wait for this widget (it may start when scrolled into view).
+    await page.evaluate((i) => {
+      const el = [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('gradlab-'))[i];
+      el.scrollIntoView({ block: 'center' });
+    }, w.index);
+    await page.waitForFunction((i) => {
+      const el = [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('gradlab-'))[i];
+      return window.__gl.widgets.has(el);
+    }, w.index, { timeout: 10000 }).catch(() => {});
+    await page.waitForTimeout(200);
+    const ranges = await page.evaluate((i) => {
+      const el = [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('gradlab-'))[i];
+      return el.shadowRoot ? el.shadowRoot.querySelectorAll('input[type=range]').length : 0;
+    }, w.index);
+    for (let r = 0; r < ranges; r++) {
+      try {
+        const m = await page.evaluate(measureSlider, { index: w.index, rangeIndex: r, moves });
+        const s = {
+          widget: w.tag + (w.id ? `#${w.id}` : ''),
+          slider: m.label,
+          workP50: pct(m.work, 50), workP95: pct(m.work, 95),
+          nextP50: pct(m.next, 50), nextP95: pct(m.next, 95),
+          paintedP50: pct(m.painted, 50), paintedP95: pct(m.painted, 95),
+        };
+        sliders.push(s);
+        log(`  ${pagePath} ${s.widget} "${s.slider}": work p50 ${s.workP50.toFixed(1)} p95 ${s.workP95.toFixed(1)} ms, painted p50 ${s.paintedP50.toFixed(1)} p95 ${s.paintedP95.toFixed(1)} ms`);
+      } catch (error) {
+        sliders.push({ widget: w.tag, slider: `range ${r + 1}`, error: error.message.split('\n')[0] });
+      }
+    }
+  }
+  await page.close();
+  return { page: pagePath, loadMs, firstInteractive, widgets: widgets.length, requests: seen.size, bytes, gz, sliders, errors, wallMs: Date.now() - t0 };
+}
+
+function markdown(result) {
+  const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
+  const f = (v) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
+  const out = ['### Interaction budget (headless Chromium, built site)', '',
+    `- ${result.date}, ${result.userAgent}`,
+    `- proposed budgets: slider → painted p95 ≤ ${BUDGET.paintedP95Ms} ms and work p95 ≤ ${BUDGET.workP95Ms} ms, first interactive widget ≤ ${BUDGET.firstInteractiveMs} ms, page ≤ ${kb(BUDGET.pageGzBytes)} gz`, ''];
+  out.push('| page | widgets | first interactive widget (ms) | load event (ms) | requests | bytes | bytes gz |', '|---|---:|---:|---:|---:|---:|---:|');
+  for (const p of result.pages) {
+    out.push(`| ${p.page} | ${p.widgets} | ${p.firstInteractive == null ? '—' : f(p.firstInteractive)} | ${f(p.loadMs)} | ${p.requests} | ${kb(p.bytes)} | ${kb(p.gz)} |`);
+  }
+  out.push('', 'Slider moves (ms): work = handler + the widget\'s rAF render; next = dispatch → next rAF after the render; painted = dispatch → the rAF after the frame showing it was painted.', '');
+  out.push('| page | widget | slider | work p50 | work p95 | next p50 | next p95 | painted p50 | painted p95 |', '|---|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const p of result.pages) {
+    for (const s of p.sliders) {
+      if (s.error) out.push(`| ${p.page} | ${s.widget} | ${s.slider} | error: ${s.error} | | | | | |`);
+      else out.push(`| ${p.page} | ${s.widget} | ${s.slider} | ${f(s.workP50)} | ${f(s.workP95)} | ${f(s.nextP50)} | ${f(s.nextP95)} | ${f(s.paintedP50)} | ${f(s.paintedP95)} |`);
+    }
+  }
+  out.push('', '| engine file | bytes | gz | wasm bytes | wasm gz |', '|---|---:|---:|---:|---:|');
+  for (const w of result.wasm) out.push(`| ${w.file} | ${kb(w.bytes)} | ${kb(w.gz)} | ${w.wasmBytes ? kb(w.wasmBytes) : '—'} | ${w.wasmGz ? kb(w.wasmGz) : '—'} |`);
+  const verdicts = [];
+  for (const p of result.pages) {
+    if (p.firstInteractive != null) verdicts.push(`${p.firstInteractive <= BUDGET.firstInteractiveMs ? 'PASS' : 'FAIL'} ${p.page}: first interactive widget ${f(p.firstInteractive)} ms`);
+    verdicts.push(`${p.gz <= BUDGET.pageGzBytes ? 'PASS' : 'FAIL'} ${p.page}: ${kb(p.gz)} gz`);
+    for (const s of p.sliders) {
+      if (s.error) continue;
+      const ok = s.paintedP95 <= BUDGET.paintedP95Ms && s.workP95 <= BUDGET.workP95Ms;
+      verdicts.push(`${ok ? 'PASS' : 'FAIL'} ${p.page} ${s.widget} "${s.slider}": painted p95 ${f(s.paintedP95)} ms, work p95 ${f(s.workP95)} ms`);
+    }
+    for (const e of p.errors.slice(0, 5)) verdicts.push(`NOTE ${p.page}: page error: ${e}`);
+  }
+  out.push('', 'Against the proposed budgets:', '', ...verdicts.map((v) => `- ${v}`));
+  return out.join('\n');
+}
+
+export async function main(argv = process.argv.slice(2)) {
+  const opts = parseArgs(argv);
+  const log = (...a) => console.log(...a);
+  const pages = listPages(opts.dist, opts.pages);
+  if (!pages.length) {
+    log(`interaction: no built site in ${path.relative(ROOT, opts.dist) || opts.dist} (run scripts/build.sh); skipped`);
+    return;
+  }
+  const site = await startSite(opts.dist);
+  const { context, close } = await launchChromium();
+  const result = { date: new Date().toISOString(), pages: [], wasm: wasmSize(opts.dist) };
+  try {
+    const probe = await context.newPage();
+    result.userAgent = await probe.evaluate(() => navigator.userAgent);
+    await probe.close();
+    log(`[interaction] ${pages.length} pages at ${site.url}`);
+    for (const p of pages) result.pages.push(await measurePage(context, site.url, p, opts.dist, opts.moves, log));
+  } finally {
+    await close();
+    await site.close();
+  }
+  const text = markdown(result);
+  log(`\n${text}\n`);
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  fs.writeFileSync(path.join(OUT_DIR, 'interaction-latest.json'), JSON.stringify(result, null, 2));
+  fs.writeFileSync(path.join(OUT_DIR, 'interaction-latest.md'), `${text}\n`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,176 @@
+// The site build, without a browser: authoring errors are reported as file:line and stop the
+// build; a good build is CSP-clean (no inline scripts or style attributes) and 404-free.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parseAttribute, validateAttribute, widgets } from '../../web/widgets/schema.js';
+import { repoRoot } from './helpers.mjs';
+
+const build = (...args) => spawnSync(process.execPath, ['web/site/build.mjs', ...args],
+  { cwd: repoRoot, encoding: 'utf8' });
+const engine = process.env.GRADLAB_ENGINE ?? path.join(repoRoot, 'build/wasm/gradlab-engine.mjs');
+
+describe('authoring errors', () => {
+  let out;
+  let result;
+  before(async () => {
+    out = path.join(await mkdtemp(path.join(os.tmpdir(), 'gradlab-broken-')), 'dist');
+    result = build('--lessons', 'tests/browser/fixtures/broken', '--out', out);
+  });
+  after(() => rm(path.dirname(out), { recursive: true, force: true }));
+
+  test('the build exits 1 and writes nothing', () => {
+    assert.equal(result.status, 1, result.stderr);
+    assert.equal(existsSync(out), false);
+  });
+
+  const expectations = [
+    ['unknown widget tag', /broken\/bad-widget\.md:10: unknown widget tag <gradlab-nonexistent>/],
+    ['attribute out of range', /broken\/bad-widget\.md:12: <gradlab-engine-check> attribute "digits": 99 is out of range/],
+    ['unknown attribute', /broken\/bad-widget\.md:12: <gradlab-engine-check> has no attribute "colour"/],
+    ['unknown prerequisite', /broken\/bad-widget\.md:5: prerequisite "no-such-lesson" is not a lesson/],
+    ['duplicate order', /broken\/bad-widget\.md:3: duplicate order 1/],
+    ['broken inline math', /broken\/bad-math\.md:10: broken math "\\frac\{1\}\{2"/],
+    ['broken display math', /broken\/bad-math\.md:12: broken math/],
+    ['missing front matter', /broken\/no-front-matter\.md:1: missing front matter/],
+    ['inline style in raw HTML', /broken\/bad-widget\.md:14: inline style attributes are blocked/],
+    ['missing front matter field', /broken\/bad-yaml\.md:1: front matter is missing "summary"/],
+    ['order not an integer', /broken\/bad-yaml\.md:3: "order" must be a whole number/],
+  ];
+  for (const [what, pattern] of expectations) {
+    test(`reports ${what} as file:line`, () => assert.match(result.stderr, pattern, result.stderr));
+  }
+
+  test('every error line has the form path.md:LINE: reason', () => {
+    const lines = result.stderr.split('\n').filter((l) => l.includes('.md:'));
+    assert.ok(lines.length >= expectations.length);
+    for (const line of lines) assert.match(line, /^\S+\.md:\d+: \S/);
+  });
+});
+
+describe('a good build', { skip: !existsSync(engine) && `engine not built (${engine})` }, () => {
+  let out;
+  let result;
+  const htmlFiles = [];
+  before(async () => {
+    out = path.join(await mkdtemp(path.join(os.tmpdir(), 'gradlab-site-')), 'dist');
+    result = build('--lessons', 'tests/browser/fixtures/lessons', '--out', out, '--engine', engine);
+    if (result.status === 0) {
+      htmlFiles.push(path.join(out, 'index.html'));
+      for (const f of await readdir(path.join(out, 'lessons'))) htmlFiles.push(path.join(out, 'lessons', f));
+    }
+  });
+  after(() => rm(path.dirname(out), { recursive: true, force: true }));
+
+  test('builds', () => {
+    assert.equal(result.status, 0, result.stderr);
+    for (const f of ['index.html', 'lessons/what-is-a-derivative.html', 'assets/site.css',
+      'assets/site.js', 'assets/gradlab-widgets.js', 'assets/gradlab-engine.mjs',
+      'assets/katex/katex.min.css', 'assets/math.css']) {
+      assert.ok(existsSync(path.join(out, f)), `${f} missing`);
+    }
+  });
+
+  test('pages are CSP-clean: no inline scripts, style attributes or handlers', async () => {
+    for (const file of htmlFiles) {
+      const html = await readFile(file, 'utf8');
+      assert.match(html, /http-equiv="Content-Security-Policy"/);
+      assert.doesNotMatch(html, /\sstyle\s*=/i, `${file} has a style attribute`);
+      assert.doesNotMatch(html, /<style[\s>]/i, `${file} has a <style> element`);
+      assert.doesNotMatch(html, /\son[a-z]+\s*=/i, `${file} has an event-handler attribute`);
+      for (const [tag] of html.matchAll(/<script\b[^>]*>/gi)) {
+        assert.match(tag, /\ssrc=/, `${file} has an inline script`);
+      }
+    }
+  });
+
+  test('math is rendered at build time (KaTeX HTML + MathML)', async () => {
+    const html = await readFile(path.join(out, 'lessons/what-is-a-derivative.html'), 'utf8');
+    assert.match(html, /class="katex"/);
+    assert.match(html, /<math xmlns="http:\/\/www.w3.org\/1998\/Math\/MathML"/);
+    assert.match(html, /class="katex-display"/);
+    assert.match(html, /Prices like \$5 and \$10 stay as text/);
+    assert.match(html, /<code>code with \$dollars\$<\/code>/);
+    const css = await readFile(path.join(out, 'assets/math.css'), 'utf8');
+    assert.match(css, /\.katex \.ks0[,{]/);
+  });
+
+  test('every local link and asset exists (404-free)', async () => {
+    const missing = [];
+    for (const file of htmlFiles) {
+      const html = await readFile(file, 'utf8');
+      for (const [, url] of html.matchAll(/(?:href|src)="([^"#?]+)[^"]*"/g)) {
+        if (/^[a-z]+:/i.test(url)) continue;
+        if (!existsSync(path.resolve(path.dirname(file), url))) missing.push(`${path.basename(file)} -> ${url}`);
+      }
+    }
+    const css = await readFile(path.join(out, 'assets/katex/katex.min.css'), 'utf8');
+    for (const [, url] of css.matchAll(/url\(([^)]+)\)/g)) {
+      if (!existsSync(path.join(out, 'assets/katex', url))) missing.push(`katex.min.css -> ${url}`);
+    }
+    assert.deepEqual(missing, []);
+  });
+
+  test('lesson pages link prerequisites and previous/next lessons', async () => {
+    const html = await readFile(path.join(out, 'lessons/gradients.html'), 'utf8');
+    assert.match(html, /rel="prev" href="what-is-a-derivative.html"/);
+    assert.match(html, /rel="next" href="chain-rule.html"/);
+    assert.match(html, /aria-label="Prerequisites"[\s\S]*href="..\/lessons\/what-is-a-derivative.html"/);
+  });
+});
+
+describe('widget attribute schema', () => {
+  test('every entry is well formed', () => {
+    for (const [tag, entry] of Object.entries(widgets)) {
+      assert.match(tag, /^gradlab-[a-z0-9-]+$/);
+      assert.equal(typeof entry.description, 'string', tag);
+      for (const [name, spec] of Object.entries(entry.attributes)) {
+        assert.ok(['number', 'enum', 'boolean', 'string', 'numbers'].includes(spec.type), `${tag} ${name}`);
+        const def = parseAttribute(spec, null);
+        assert.ok(def.ok, `${tag} ${name}`);
+        if (spec.type === 'number') {
+          assert.ok(parseAttribute(spec, String(spec.default)).ok, `${tag} ${name}: default out of range`);
+        }
+        if (spec.type === 'enum') assert.ok(spec.values.includes(spec.default), `${tag} ${name}`);
+      }
+    }
+  });
+
+  test('numbers: range, integers, garbage', () => {
+    const spec = { type: 'number', default: 0.01, min: 0.0001, max: 1 };
+    assert.deepEqual(parseAttribute(spec, '0.5'), { ok: true, value: 0.5 });
+    for (const bad of ['', 'abc', '2', '0', 'NaN', 'Infinity', '1e400']) {
+      const r = parseAttribute(spec, bad);
+      assert.equal(r.ok, false, bad);
+      assert.equal(r.value, 0.01);
+    }
+    assert.equal(parseAttribute({ type: 'number', default: 1, integer: true }, '1.5').ok, false);
+  });
+
+  test('enum, boolean, string, numbers', () => {
+    const en = { type: 'enum', default: 'sgd', values: ['sgd', 'adam'] };
+    assert.equal(parseAttribute(en, 'adam').value, 'adam');
+    assert.equal(parseAttribute(en, 'Adam').ok, false);
+    const bool = { type: 'boolean', default: false };
+    assert.equal(parseAttribute(bool, '').value, true);
+    assert.equal(parseAttribute(bool, 'false').value, false);
+    assert.equal(parseAttribute(bool, 'yes').ok, false);
+    assert.equal(parseAttribute({ type: 'string', default: '', maxLength: 3 }, 'abcd').ok, false);
+    const list = { type: 'numbers', default: [], min: 0, minLength: 2 };
+    assert.deepEqual(parseAttribute(list, '1, 2 3').value, [1, 2, 3]);
+    assert.equal(parseAttribute(list, '1').ok, false);
+    assert.equal(parseAttribute(list, '1, -2').ok, false);
+  });
+
+  test('validateAttribute knows global attributes and rejects unknown ones', () => {
+    assert.equal(validateAttribute('gradlab-engine-check', 'id', 'x').ok, true);
+    assert.equal(validateAttribute('gradlab-engine-check', 'data-foo', 'x').ok, true);
+    assert.equal(validateAttribute('gradlab-engine-check', 'colour', 'x').ok, false);
+    assert.equal(validateAttribute('gradlab-nope', 'id', 'x').ok, false);
+  });
+});

@@ -1,0 +1,197 @@
+// Shared helpers for the browser tests (node:test + playwright-core + Debian's Chromium).
+//
+//   const site = await startSite();            // serves dist/ (built by scripts/build.sh)
+//   const browser = await launchBrowser();
+//   const { page, problems } = await openPage(browser, site.url + 'index.html');
+//   ... assertions ...; assertNoProblems(problems); await expectNoBadNumbers(page);
+//   await screenshot(page, 'home'); const violations = await runAxe(page);
+//   await browser.close(); await site.close();
+//
+// GRADLAB_DIST=/path overrides the site folder; CHROMIUM=/path the browser binary.
+
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../scripts/serve.mjs';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const screenshotDir = path.join(repoRoot, 'test-output', 'screenshots');
+export const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** The built site folder; throws a clear message when it has not been built. */
+export function distDir() {
+  const dir = process.env.GRADLAB_DIST ?? path.join(repoRoot, 'dist');
+  for (const file of ['index.html', 'assets/gradlab-widgets.js', 'assets/gradlab-engine.mjs']) {
+    if (!existsSync(path.join(dir, file))) {
+      throw new Error(`${path.join(dir, file)} is missing: build the site first (bash scripts/build.sh)`);
+    }
+  }
+  return dir;
+}
+
+/** Serve a built site on a free port. @returns {{url, port, close}} */
+export async function startSite(root = distDir()) {
+  return startServer({ root, port: 0 });
+}
+
+/** Chromium in a fresh, throw-away profile. @returns {{context, close}} */
+export async function launchBrowser({ viewport = { width: 1280, height: 900 }, reducedMotion } = {}) {
+  if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}`);
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'gradlab-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport,
+    reducedMotion,
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Open a page and record everything that went wrong on it: console errors and warnings about
+ * CSP, uncaught exceptions, failed requests and HTTP errors (404s).
+ * @returns {{page: import('playwright-core').Page, problems: string[]}}
+ */
+export async function openPage(browser, url, { viewport, waitFor = 'load' } = {}) {
+  const page = await browser.context.newPage();
+  if (viewport) await page.setViewportSize(viewport);
+  const problems = [];
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (msg.type() === 'error') problems.push(`console error: ${text}`);
+    else if (/Content.Security.Policy|Refused to/i.test(text)) problems.push(`console: ${text}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (req) => {
+    const reason = req.failure()?.errorText ?? '';
+    // A navigation cancels requests still in flight: that is not a fault of the page.
+    if (!reason.includes('ERR_ABORTED')) problems.push(`request failed: ${req.url()} (${reason})`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  await page.goto(url, { waitUntil: waitFor });
+  return { page, problems };
+}
+
+export function assertNoProblems(problems, what = 'page') {
+  assert.deepEqual(problems, [], `${what} reported problems:\n${problems.join('\n')}`);
+}
+
+/** Wait until every <gradlab-*> widget on the page has finished loading (or failed). */
+export async function waitForWidgets(page, timeout = 15000) {
+  await page.waitForFunction(() => {
+    const all = [...document.querySelectorAll('*')].filter((el) => el.localName.startsWith('gradlab-'));
+    return all.every((el) => {
+      if (!customElements.get(el.localName) || !el.shadowRoot) return false;
+      const loading = el.shadowRoot.querySelector('.gl-loading');
+      return !loading || loading.hidden;
+    });
+  }, null, { timeout });
+}
+
+/** All text of the page, including text inside (nested) open shadow roots. */
+export async function deepText(page) {
+  return page.evaluate(() => {
+    const parts = [];
+    const walk = (root) => {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+      for (let node = walker.currentNode; node; node = walker.nextNode()) {
+        if (node.nodeType === Node.TEXT_NODE) parts.push(node.data);
+        else {
+          if (node.shadowRoot) walk(node.shadowRoot);
+          if (node.localName === 'input' || node.localName === 'output') parts.push(node.value ?? '');
+          const label = node.getAttribute?.('aria-label');
+          if (label) parts.push(label);
+        }
+      }
+    };
+    walk(document.body);
+    return parts.join('\n');
+  });
+}
+
+/** Assert that no "NaN" or "Infinity" is visible anywhere (light DOM, shadow roots, inputs). */
+export async function expectNoBadNumbers(page, what = 'page') {
+  const text = await deepText(page);
+  const bad = text.match(/.{0,40}\b(NaN|-?Infinity|undefined)\b.{0,40}/);
+  assert.equal(bad, null, `${what} shows a bad number: "${bad?.[0]}"`);
+}
+
+/**
+ * Screenshot to test-output/screenshots/<name>.png (full page by default; pass a Locator as
+ * `target` to capture one element); returns the path.
+ */
+export async function screenshot(page, name, { target, fullPage = true } = {}) {
+  await mkdir(screenshotDir, { recursive: true });
+  const file = path.join(screenshotDir, `${name}.png`);
+  if (target) await target.screenshot({ path: file });
+  else await page.screenshot({ path: file, fullPage });
+  return file;
+}
+
+/**
+ * One screenshot per <gradlab-*> widget on the page: <prefix>-<n>-<tag>.png. Each widget is
+ * scrolled to the top of the viewport and clipped to it (full-page captures of long pages full
+ * of charts are very slow in software rendering). Returns the file paths.
+ */
+export async function screenshotWidgets(page, prefix) {
+  await mkdir(screenshotDir, { recursive: true });
+  const count = await page.evaluate(() => {
+    window.__glWidgets = [...document.querySelectorAll('*')].filter((el) => el.localName.startsWith('gradlab-'));
+    return window.__glWidgets.length;
+  });
+  const files = [];
+  for (let i = 0; i < count; i += 1) {
+    const box = await page.evaluate(async (k) => {
+      const el = window.__glWidgets[k];
+      el.scrollIntoView({ block: 'start', behavior: 'instant' });
+      await new Promise(requestAnimationFrame);
+      await new Promise(requestAnimationFrame);
+      const r = el.getBoundingClientRect();
+      return { tag: el.localName, x: r.x, y: r.y, width: r.width,
+        height: Math.min(r.height, window.innerHeight - r.y) };
+    }, i);
+    if (!(box.width > 0 && box.height > 0)) continue;
+    const file = path.join(screenshotDir, `${prefix}-${i + 1}-${box.tag}.png`);
+    await page.screenshot({ path: file, clip: { x: box.x, y: box.y, width: box.width, height: box.height } });
+    files.push(file);
+  }
+  return files;
+}
+
+let axeSource = null;
+
+/**
+ * Run axe-core on the page (shadow DOM included). Injected through the DevTools protocol, so
+ * the page's strict CSP stays on. Returns the violations (filtered by impact).
+ */
+export async function runAxe(page, { impacts = ['serious', 'critical'], disable = [] } = {}) {
+  axeSource ??= await readFile(path.join(repoRoot, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async (rulesOff) => {
+    const rules = Object.fromEntries(rulesOff.map((id) => [id, { enabled: false }]));
+    const r = await window.axe.run(document, { rules, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+  }, disable);
+  return result.filter((v) => impacts.includes(v.impact));
+}
+
+export function formatViolations(violations) {
+  return violations.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.join(', ')}`).join('\n');
+}

@@ -1,0 +1,352 @@
+// The network lessons in headless Chromium: backpropagation (an MLP learning 2-D data, the chain
+// for one weight, vanishing gradients) and attribution (gradients of a trained classifier's
+// prediction with respect to its inputs). Numbers the widgets show are checked against values
+// computed here in plain JavaScript (forward passes written out, central differences), controls
+// are driven with the keyboard and the mouse, and each page must have no console errors, no
+// NaN/Infinity and no serious axe violations. Needs dist/ (bash scripts/build.sh);
+// GRADLAB_DIST overrides.
+
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  assertNoProblems, distDir, expectNoBadNumbers, formatViolations, launchBrowser, openPage,
+  runAxe, screenshot, screenshotDir, startSite, waitForWidgets,
+} from './helpers.mjs';
+
+// --- independent oracles --------------------------------------------------------------------
+
+const sigmoid = (z) => 1 / (1 + Math.exp(-z));
+/** Binary cross-entropy of one example from the logit z: log(1 + e^z) − y z. */
+const bceLogit = (z, y) => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - y * z;
+
+/** 2 → 2 (tanh) → 1 network, parameters in the engine's order W1 (2×2 row-major), b1, W2, b2. */
+function tinyLoss(p, x, y) {
+  const a = [0, 1].map((j) => Math.tanh(x[0] * p[j] + x[1] * p[2 + j] + p[4 + j]));
+  return bceLogit(a[0] * p[6] + a[1] * p[7] + p[8], y);
+}
+
+/** 3 → 8 (tanh) → 1 (sigmoid) network: W1 (3×8 row-major), b1 (8), W2 (8×1), b2. */
+function examNet(p, x) {
+  let z = p[40];
+  for (let j = 0; j < 8; j += 1) {
+    let s = p[24 + j];
+    for (let k = 0; k < 3; k += 1) s += x[k] * p[k * 8 + j];
+    z += Math.tanh(s) * p[32 + j];
+  }
+  return sigmoid(z);
+}
+
+/** Central difference of f at x along coordinate j. */
+function central(f, x, j, h) {
+  const up = [...x];
+  const down = [...x];
+  up[j] += h;
+  down[j] -= h;
+  return (f(up) - f(down)) / (2 * h);
+}
+
+/** A number shown by a widget ("−2.28e-7" with a real minus sign, "0.8582"). */
+const parse = (text) => Number(text.trim().replace('−', '-'));
+const readout = (widget, label) => widget.locator('.gl-readout').filter({ hasText: label }).locator('output');
+const shown = async (locator) => parse(await locator.textContent());
+
+const close = (a, b, tol, what) => assert.ok(Math.abs(a - b) <= tol, `${what}: got ${a}, expected ${b} ± ${tol}`);
+const relClose = (a, b, rel, what) =>
+  close(a, b, rel * Math.max(Math.abs(a), Math.abs(b), 1e-12), what);
+
+async function widgetShot(widget, name) {
+  await widget.scrollIntoViewIfNeeded();
+  await widget.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
+}
+
+async function checkPage(page, problems, name) {
+  await expectNoBadNumbers(page, name);
+  const violations = await runAxe(page);
+  assert.deepEqual(violations, [], `${name}:\n${formatViolations(violations)}`);
+  assertNoProblems(problems, name);
+}
+
+describe('lessons: backpropagation, attribution', () => {
+  let site;
+  let browser;
+
+  before(async () => {
+    site = await startSite(distDir());
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  test('backpropagation: chain for one weight = plain-JS central difference on a tiny fixed network', async () => {
+    const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`);
+    await waitForWidgets(page);
+    const w = page.locator('gradlab-backprop-net');
+    await w.scrollIntoViewIfNeeded();
+    assert.match(await w.locator('.bn-status').textContent(), /press Run or Step/);
+    await widgetShot(w, 'widget-backprop-net-start');
+
+    // A tiny network: 1 hidden layer of 2 tanh neurons, with parameters chosen here.
+    await w.evaluate((el) => { el.setAttribute('depth', '1'); el.setAttribute('width', '2'); });
+    assert.deepEqual(await w.evaluate((el) => el.layout.map((b) => `${b.name}:${b.rows}x${b.cols}`)),
+      ['W1:2x2', 'b1:1x2', 'W2:2x1', 'b2:1x1']);
+    const params = [0.8, -0.6, 0.5, 1.1, 0.1, -0.2, 1.3, -0.9, 0.05];
+    await w.evaluate((el, p) => { el.parameters = p; }, params);
+    assert.deepEqual(Array.from(await w.evaluate((el) => Array.from(el.parameters))), params);
+
+    // Keyboard: the weight from x₂ (ArrowDown on the input select), neuron 2 (select), example 5 (typed).
+    await w.getByLabel('Weight from input').focus();
+    await page.keyboard.press('ArrowDown');
+    await w.getByLabel('to neuron of hidden layer 1').selectOption('1');
+    const exampleBox = w.getByLabel('Training example number, exact value');
+    await exampleBox.fill('5');
+    await exampleBox.press('Enter');
+    const chain = await w.evaluate((el) => el.chain);
+    assert.equal(chain.input, 1);
+    assert.equal(chain.neuron, 1);
+    assert.equal(chain.example, 4);
+    const data = await w.evaluate((el) => ({ x: Array.from(el.data.x.slice(8, 10)), y: el.data.y[4] }));
+    assert.deepEqual(chain.x, data.x);
+
+    // Oracle: nudge W1[x₂ → 2] (parameter index 1·2 + 1 = 3) both ways in a plain-JS forward pass.
+    const f = (p) => tinyLoss(p, data.x, data.y);
+    const fd = central(f, params, 3, 1e-6);
+    const a = [0, 1].map((j) => Math.tanh(data.x[0] * params[j] + data.x[1] * params[2 + j] + params[4 + j]));
+    const p = sigmoid(a[0] * params[6] + a[1] * params[7] + params[8]);
+    const analytic = data.x[1] * (1 - a[1] ** 2) * params[7] * (p - data.y);
+    relClose(fd, analytic, 1e-6, 'oracle: central difference vs chain rule');
+    relClose(chain.byChain, fd, 1e-6, 'widget chain vs central difference');
+    relClose(chain.engine, fd, 1e-6, 'engine backprop vs central difference');
+    relClose(chain.finiteDifference, fd, 1e-5, 'widget central difference');
+    // What is on screen (7 significant digits).
+    relClose(await shown(readout(w, 'by the chain above')), fd, 1e-5, 'displayed chain');
+    relClose(await shown(readout(w, 'from the engine')), fd, 1e-5, 'displayed engine');
+    relClose(await shown(readout(w, 'Central difference')), fd, 1e-4, 'displayed central difference');
+    const steps = await w.locator('.bn-chain li').allTextContents();
+    assert.equal(steps.length, 5, steps.join('\n'));
+    assert.match(steps[2], /through weight −0\.9/);
+    await widgetShot(w, 'widget-backprop-net-tiny');
+
+    // Mouse: clicking near the middle of the picture follows the nearest example.
+    const canvas = w.locator('.gl-chart canvas').first();
+    const box = await canvas.boundingBox();
+    const area = await w.evaluate((el) => el.boundary.chart.chartArea);
+    await page.mouse.click(box.x + (area.left + area.right) / 2, box.y + (area.top + area.bottom) / 2);
+    const picked = await w.evaluate((el) => el.chain);
+    assert.ok(Math.hypot(picked.x[0], picked.x[1]) < 2, `picked example at ${picked.x}`);
+
+    // Reset: back to the attributes' network (now 1 layer of 2) with fresh weights; without the
+    // attributes, back to the lesson's 2 layers of 6.
+    await w.getByLabel('Activation of hidden layers').selectOption('relu');
+    await w.getByRole('button', { name: 'Reset' }).click();
+    assert.deepEqual(await w.evaluate((el) => el.settings),
+      { dataset: 'circle', activation: 'tanh', depth: 1, width: 2, learningRate: 0.03, optimizer: 'adam' });
+    assert.notDeepEqual(Array.from(await w.evaluate((el) => Array.from(el.parameters))), params);
+    await w.evaluate((el) => { el.removeAttribute('depth'); el.removeAttribute('width'); });
+    assert.deepEqual(await w.evaluate((el) => el.settings),
+      { dataset: 'circle', activation: 'tanh', depth: 2, width: 6, learningRate: 0.03, optimizer: 'adam' });
+    assert.equal(await w.evaluate((el) => el.steps), 0);
+    assert.equal(await w.getByLabel('Hidden layers', { exact: true }).inputValue(), '2');
+    await checkPage(page, problems, 'backpropagation (tiny network)');
+    await page.close();
+  });
+
+  test('backpropagation: training lowers the loss on circle (mouse) and xor (keyboard)', async () => {
+    const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`);
+    await waitForWidgets(page);
+    const w = page.locator('gradlab-backprop-net');
+    await w.scrollIntoViewIfNeeded();
+
+    const circle0 = await w.evaluate((el) => el.loss);
+    const run = w.getByRole('button', { name: 'Run' });
+    await run.click();
+    await page.waitForFunction(() => document.querySelector('gradlab-backprop-net').steps >= 300, null, { timeout: 30000 });
+    await w.getByRole('button', { name: 'Pause' }).click();
+    const circle = await w.evaluate((el) => ({ loss: el.loss, acc: el.accuracy, history: el.history, steps: el.steps }));
+    assert.ok(circle.loss < 0.3 * circle0, `circle: loss ${circle0} -> ${circle.loss}`);
+    assert.ok(circle.acc > 0.9, `circle accuracy ${circle.acc}`);
+    assert.equal(circle.history.length, circle.steps + 1);
+    close(circle.history[0], circle0, 1e-12, 'history[0]');
+    assert.match(await w.locator('.bn-status').textContent(), /Paused after \d+ steps/);
+    close(await shown(readout(w, 'Loss (cross-entropy)')), circle.loss, 1e-4 + 1e-4 * circle.loss, 'loss readout');
+    await widgetShot(w, 'widget-backprop-net-circle-trained');
+
+    // Keyboard: the data set select (circle -> xor is one ArrowUp), then Run / Pause with Space.
+    await w.getByLabel('Data set').focus();
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await w.evaluate((el) => el.settings.dataset), 'xor');
+    assert.equal(await w.evaluate((el) => el.steps), 0);
+    const xor0 = await w.evaluate((el) => el.loss);
+    await w.getByRole('button', { name: 'Run' }).focus();
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => document.querySelector('gradlab-backprop-net').steps >= 300, null, { timeout: 30000 });
+    await page.keyboard.press('Space'); // the same button, now "Pause"
+    const xor = await w.evaluate((el) => ({ loss: el.loss, acc: el.accuracy, looping: el.looping }));
+    assert.equal(xor.looping, false);
+    assert.ok(xor.loss < 0.3 * xor0, `xor: loss ${xor0} -> ${xor.loss}`);
+    assert.ok(xor.acc > 0.9, `xor accuracy ${xor.acc}`);
+    await widgetShot(w, 'widget-backprop-net-xor-trained');
+
+    // Step: exactly one more step.
+    const before = await w.evaluate((el) => el.steps);
+    await w.getByRole('button', { name: 'Step' }).click();
+    assert.equal(await w.evaluate((el) => el.steps), before + 1);
+
+    // Removed and put back: engine objects released and rebuilt.
+    await w.evaluate((el) => {
+      const parent = el.parentNode;
+      const next = el.nextSibling;
+      el.remove();
+      parent.insertBefore(el, next);
+    });
+    await waitForWidgets(page);
+    assert.equal(await w.evaluate((el) => el.steps), 0);
+    await checkPage(page, problems, 'backpropagation (training)');
+    await page.close();
+  });
+
+  test('backpropagation: sigmoid with 4 layers shows vanishing gradients, ReLU does not', async () => {
+    const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`);
+    await waitForWidgets(page);
+    const w = page.locator('gradlab-backprop-net');
+    await w.scrollIntoViewIfNeeded();
+
+    // Keyboard: activation tanh -> sigmoid (ArrowUp), hidden layers 2 -> 4 (ArrowRight twice).
+    await w.getByLabel('Activation of hidden layers').focus();
+    await page.keyboard.press('ArrowUp');
+    await w.getByLabel('Hidden layers', { exact: true }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await w.getByLabel('Optimizer').selectOption('sgd');
+    const sig = await w.evaluate((el) => ({ s: el.settings, norms: el.layerNorms }));
+    assert.equal(sig.s.activation, 'sigmoid');
+    assert.equal(sig.s.depth, 4);
+    assert.equal(sig.norms.length, 5);
+    const sigRatio = sig.norms[0] / sig.norms[4];
+    assert.ok(sigRatio < 0.01, `sigmoid: first/last layer gradient ${sigRatio} (${sig.norms})`);
+    // The numbers next to the bars.
+    await page.waitForTimeout(100);
+    const text = await w.locator('.bn-norms').textContent();
+    assert.match(text, /‖∂L\/∂W₁‖ = .*‖∂L\/∂W₅‖ = /);
+    assert.match(text, /first layer's gradient is/);
+    await widgetShot(w, 'widget-backprop-net-vanishing');
+    // Plain gradient descent hardly moves the loss in 1000 steps.
+    const sigLoss = await w.evaluate((el) => { el.step(1000); return el.loss; });
+    assert.ok(sigLoss > 0.6, `sigmoid, 4 layers, sgd: loss after 1000 steps ${sigLoss}`);
+
+    await w.getByLabel('Activation of hidden layers').selectOption('relu');
+    const relu = await w.evaluate((el) => el.layerNorms);
+    const reluRatio = relu[0] / relu[4];
+    assert.ok(reluRatio > 0.1, `relu: first/last layer gradient ${reluRatio} (${relu})`);
+    assert.ok(reluRatio > 50 * sigRatio, `relu ${reluRatio} vs sigmoid ${sigRatio}`);
+    const reluLoss = await w.evaluate((el) => { el.step(1000); return el.loss; });
+    assert.ok(reluLoss < 0.3, `relu, 4 layers, sgd: loss after 1000 steps ${reluLoss}`);
+    await widgetShot(w, 'widget-backprop-net-relu-trained');
+
+    await screenshot(page, 'lesson-backpropagation-tested');
+    await checkPage(page, problems, 'backpropagation (vanishing)');
+    await page.close();
+  });
+
+  test('attribution: input gradients equal central differences of the model, IG adds up', async () => {
+    const { page, problems } = await openPage(browser, `${site.url}lessons/attribution.html`);
+    await waitForWidgets(page);
+    const widgets = page.locator('gradlab-attribution-explorer');
+    assert.equal(await widgets.count(), 2);
+    const w = widgets.first();
+    await w.scrollIntoViewIfNeeded();
+
+    const info = await w.evaluate((el) => ({ t: el.training, features: el.features, n: el.parameters.length }));
+    assert.ok(info.t.accuracy > 0.75, `training accuracy ${info.t.accuracy}`);
+    assert.equal(info.t.steps, 600);
+    assert.deepEqual(info.features, ['Hours studied', 'Hours slept', 'Practice tests']);
+    assert.equal(info.n, 41);
+    const params = await w.evaluate((el) => Array.from(el.parameters));
+    const net = (x) => examNet(params, x);
+
+    /** Everything the widget shows for its current student, against the oracles. */
+    const check = async (what) => {
+      const s = await w.evaluate((el) => ({ x: el.input, p: el.probability, g: el.gradient, fd: el.finiteDifference,
+        gxi: el.gradientTimesChange, ig: el.integratedGradients, base: el.baseline, pBase: el.baselineProbability,
+        bars: el.gradChart.chart.data.datasets[0].data, ig2: el.contribChart.chart.data.datasets[1].data }));
+      relClose(s.p, net(s.x), 1e-9, `${what}: p vs plain-JS forward pass`);
+      // The model's own prediction function, through the widget, nudged here.
+      const viaWidget = async (x) => (await w.evaluate((el, r) => el.predict([r])[0], x));
+      for (let j = 0; j < 3; j += 1) {
+        const up = [...s.x];
+        const down = [...s.x];
+        up[j] += 1e-4;
+        down[j] -= 1e-4;
+        const fdWidget = ((await viaWidget(up)) - (await viaWidget(down))) / 2e-4;
+        const fdPlain = central(net, s.x, j, 1e-4);
+        close(s.g[j], fdWidget, 1e-7, `${what}: ∂p/∂x${j + 1} vs central difference of predict()`);
+        close(s.g[j], fdPlain, 1e-7, `${what}: ∂p/∂x${j + 1} vs plain-JS central difference`);
+        close(s.fd[j], s.g[j], 1e-4, `${what}: widget's own central difference ${j + 1}`);
+        assert.equal(s.bars[j], s.g[j], `${what}: bar ${j + 1} is the gradient`);
+        assert.equal(s.ig2[j], s.ig[j], `${what}: IG bar ${j + 1}`);
+        close(s.gxi[j], s.g[j] * (s.x[j] - s.base[j]), 1e-12, `${what}: gradient × change ${j + 1}`);
+      }
+      const sumIg = s.ig.reduce((a, b) => a + b, 0);
+      close(sumIg, s.p - s.pBase, 2e-3, `${what}: integrated gradients add up to p − p(baseline)`);
+      relClose(s.pBase, net(s.base), 1e-9, `${what}: baseline p`);
+      // The table shows the same gradient (4 significant digits).
+      const cells = await w.locator('tbody tr td:nth-child(4)').allTextContents();
+      cells.forEach((c, j) => close(parse(c), s.g[j], Math.abs(s.g[j]) * 1e-3 + 1e-9, `${what}: table ∂p/∂x${j + 1}`));
+      return s;
+    };
+
+    const start = await check('start');
+    assert.deepEqual(start.x, [6, 7, 2]);
+    close(await shown(readout(w, 'Probability of passing')), start.p, 1e-4, 'p readout');
+    await widgetShot(w, 'widget-attribution-start');
+
+    // Keyboard: four ArrowRight steps of 0.25 on study -> 7 hours.
+    await w.getByLabel('Hours studied', { exact: true }).focus();
+    for (let i = 0; i < 4; i += 1) await page.keyboard.press('ArrowRight');
+    const more = await check('study 7');
+    assert.equal(more.x[0], 7);
+
+    // Typed: sleep 5 and then 9.5; the model learned that sleep beyond ~8 hours hardly matters.
+    const sleepBox = w.getByLabel('Hours slept, exact value');
+    await sleepBox.fill('5');
+    await sleepBox.press('Enter');
+    const short = await check('sleep 5');
+    await sleepBox.fill('9.5');
+    await sleepBox.press('Enter');
+    const long = await check('sleep 9.5');
+    assert.ok(short.g[1] > 0.05, `∂p/∂sleep at 5 hours: ${short.g[1]}`);
+    assert.ok(Math.abs(long.g[1]) < 0.5 * short.g[1], `∂p/∂sleep at 9.5 hours ${long.g[1]} vs at 5 hours ${short.g[1]}`);
+
+    // Mouse: the study slider's right end (12 hours): saturated, tiny gradient, biggest IG credit.
+    const range = w.getByLabel('Hours studied', { exact: true });
+    const box = await range.boundingBox();
+    await page.mouse.click(box.x + box.width - 2, box.y + box.height / 2);
+    const sat = await check('study 12');
+    assert.ok(sat.x[0] > 11.5, `study after clicking the right end: ${sat.x[0]}`);
+    assert.ok(sat.p > 0.95, `p at 12 hours ${sat.p}`);
+    assert.ok(sat.g[0] < 0.02, `∂p/∂study at 12 hours ${sat.g[0]}`);
+    assert.ok(sat.ig[0] > sat.ig[1] && sat.ig[0] > sat.ig[2], `IG ${sat.ig}`);
+    await widgetShot(w, 'widget-attribution-saturated');
+
+    await w.getByRole('button', { name: 'Reset' }).click();
+    assert.deepEqual(await w.evaluate((el) => el.input), [6, 7, 2]);
+
+    // The logistic-regression copy: ∂p/∂x_j = p (1 − p) w_j, from its parameters.
+    const lw = widgets.nth(1);
+    await lw.scrollIntoViewIfNeeded();
+    const lr = await lw.evaluate((el) => ({ params: Array.from(el.parameters), x: el.input, p: el.probability,
+      g: el.gradient, type: el.modelType }));
+    assert.equal(lr.type, 'logistic');
+    assert.equal(lr.params.length, 4);
+    const z = lr.x.reduce((s, v, j) => s + v * lr.params[j], lr.params[3]);
+    relClose(lr.p, sigmoid(z), 1e-9, 'logistic p');
+    lr.g.forEach((g, j) => relClose(g, lr.p * (1 - lr.p) * lr.params[j], 1e-9, `logistic ∂p/∂x${j + 1}`));
+    await widgetShot(lw, 'widget-attribution-logistic');
+
+    await screenshot(page, 'lesson-attribution-tested');
+    await checkPage(page, problems, 'attribution');
+    await page.close();
+  });
+});

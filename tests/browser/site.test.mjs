@@ -1,0 +1,177 @@
+// The built site in headless Chromium: home page, lesson pages, progress, the engine check,
+// no console errors under the strict CSP, no NaN/Infinity, accessibility (axe), screenshots.
+// Needs dist/ (bash scripts/build.sh). GRADLAB_DIST + GRADLAB_LESSONS test another build.
+
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { loadLessons } from '../../web/site/build.mjs';
+import { widgets } from '../../web/widgets/schema.js';
+import {
+  assertNoProblems, distDir, expectNoBadNumbers, formatViolations, launchBrowser, openPage,
+  repoRoot, runAxe, screenshot, screenshotWidgets, startSite, waitForWidgets,
+} from './helpers.mjs';
+
+const PHONE = { width: 375, height: 740 };
+const TALL = { width: 1280, height: 1600 };
+
+describe('site', () => {
+  let site;
+  let browser;
+  let lessons;
+
+  before(async () => {
+    const dist = distDir();
+    ({ lessons } = await loadLessons(path.resolve(repoRoot, process.env.GRADLAB_LESSONS ?? 'lessons')));
+    assert.ok(lessons.length > 0, 'no lessons to test');
+    site = await startSite(dist);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  test('home page lists every lesson in order, with summaries and progress badges', async () => {
+    const { page, problems } = await openPage(browser, `${site.url}index.html`);
+    await waitForWidgets(page);
+    const cards = await page.$$eval('.lesson-card', (els) => els.map((el) => ({
+      slug: el.dataset.slug,
+      title: el.querySelector('h3 a').textContent.trim(),
+      href: el.querySelector('h3 a').getAttribute('href'),
+      summary: el.querySelector('.summary').textContent.trim(),
+      badge: el.querySelector('[data-progress-badge]').textContent.trim(),
+    })));
+    assert.deepEqual(cards.map((c) => c.slug), lessons.map((l) => l.slug));
+    for (const [i, card] of cards.entries()) {
+      assert.equal(card.title, lessons[i].title);
+      assert.equal(card.summary, lessons[i].summary);
+      assert.equal(card.href, `lessons/${lessons[i].slug}.html`);
+      assert.equal(card.badge, 'Not started');
+    }
+    assert.equal(await page.title(), 'Gradlab — the calculus behind machine learning');
+    assert.equal(await page.locator('h1').count(), 1);
+    await expectNoBadNumbers(page, 'home');
+    await screenshot(page, 'home-desktop');
+    const violations = await runAxe(page);
+    assert.deepEqual(violations, [], formatViolations(violations));
+    assertNoProblems(problems, 'home');
+    await page.close();
+  });
+
+  test('the engine check on the home page shows 0.10 computed by the engine', async () => {
+    const { page, problems } = await openPage(browser, `${site.url}index.html`);
+    const engineRequest = page.waitForResponse((r) => r.url().endsWith('/assets/gradlab-engine.mjs'));
+    await waitForWidgets(page);
+    assert.equal((await engineRequest).status(), 200);
+    const widget = page.locator('gradlab-engine-check').first();
+    await widget.scrollIntoViewIfNeeded();
+    await assert.doesNotReject(widget.locator('output').filter({ hasText: '0.10' }).waitFor());
+    const loss = await widget.evaluate((el) => el.state.loss);
+    assert.ok(Math.abs(loss - 0.1) < 1e-12, `engine computed ${loss}`);
+
+    // Attributes are validated in the browser too: a bad value shows a notice and the default.
+    await widget.evaluate((el) => el.setAttribute('digits', 'lots'));
+    await assert.doesNotReject(widget.locator('.gl-notice-warning')
+      .filter({ hasText: 'Attribute “digits”' }).waitFor());
+    await widget.evaluate((el) => el.setAttribute('digits', '4'));
+    await assert.doesNotReject(widget.locator('output').filter({ hasText: '0.1000' }).waitFor());
+    assert.equal(await widget.locator('.gl-notice-warning').count(), 0);
+    await expectNoBadNumbers(page, 'home');
+    assertNoProblems(problems, 'home');
+    await page.close();
+  });
+
+  test('every lesson page loads cleanly, links its neighbours and prerequisites', async () => {
+    for (const [i, lesson] of lessons.entries()) {
+      const { page, problems } = await openPage(browser, `${site.url}lessons/${lesson.slug}.html`,
+        { viewport: TALL });
+      await waitForWidgets(page);
+      assert.equal(await page.locator('h1').textContent(), lesson.title);
+      const [prev, next] = await page.evaluate(() => ['prev', 'next']
+        .map((rel) => document.querySelector(`a[rel=${rel}]`)?.getAttribute('href') ?? null));
+      assert.equal(prev, i > 0 ? `${lessons[i - 1].slug}.html` : null, `${lesson.slug}: previous link`);
+      assert.equal(next, i < lessons.length - 1 ? `${lessons[i + 1].slug}.html` : null, `${lesson.slug}: next link`);
+      const prereqs = await page.locator('nav[aria-label=Prerequisites] a')
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      assert.deepEqual(prereqs, lesson.prerequisites.map((p) => `../lessons/${p}.html`));
+      await page.waitForTimeout(300); // let widgets draw a frame or two
+      await expectNoBadNumbers(page, lesson.slug);
+      await screenshot(page, `lesson-${lesson.slug}`, { fullPage: false });
+      await screenshotWidgets(page, `lesson-${lesson.slug}`);
+      const violations = await runAxe(page);
+      assert.deepEqual(violations, [], `${lesson.slug}:\n${formatViolations(violations)}`);
+      assertNoProblems(problems, lesson.slug);
+      await page.close();
+    }
+  });
+
+  test('pages fit a 375 px phone screen without sideways scrolling', async () => {
+    for (const url of ['index.html', `lessons/${lessons[0].slug}.html`]) {
+      const { page, problems } = await openPage(browser, `${site.url}${url}`, { viewport: PHONE });
+      await waitForWidgets(page);
+      await page.waitForTimeout(300);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `${url} is ${overflow}px wider than the phone screen`);
+      await screenshot(page, `phone-${url.replace(/\W+/g, '-')}`, { fullPage: false });
+      const violations = await runAxe(page);
+      assert.deepEqual(violations, [], `${url} (phone):\n${formatViolations(violations)}`);
+      assertNoProblems(problems, url);
+      await page.close();
+    }
+  });
+
+  test('progress: visiting marks a lesson visited; "mark complete" completes it', async () => {
+    const { page, problems } = await openPage(browser, `${site.url}index.html`);
+    const badge = (slug) => page.locator(`.lesson-card[data-slug="${slug}"] [data-progress-badge]`);
+    const first = lessons[0].slug;
+    const last = lessons[lessons.length - 1].slug;
+
+    await page.click(`.lesson-card[data-slug="${first}"] h3 a`);
+    await page.waitForURL(`**/lessons/${first}.html`);
+    await page.goBack();
+    await assert.doesNotReject(badge(first).filter({ hasText: 'Visited' }).waitFor());
+
+    await page.goto(`${site.url}lessons/${last}.html`);
+    const button = page.locator('[data-mark-complete]');
+    assert.equal(await button.getAttribute('aria-pressed'), 'false');
+    await button.click();
+    assert.equal(await button.getAttribute('aria-pressed'), 'true');
+    await assert.doesNotReject(page.locator('[data-progress-status]')
+      .filter({ hasText: 'marked as complete' }).waitFor());
+    await page.reload();
+    assert.equal(await button.getAttribute('aria-pressed'), 'true', 'completion survives a reload');
+
+    await page.goto(`${site.url}index.html`);
+    await assert.doesNotReject(badge(last).filter({ hasText: 'Completed' }).waitFor());
+    const summary = await page.locator('[data-progress-summary]').textContent();
+    assert.match(summary, new RegExp(`^1 of ${lessons.length} lessons completed`));
+    await screenshot(page, 'home-with-progress');
+
+    // Reset clears everything.
+    await page.click('[data-reset-progress]');
+    await assert.doesNotReject(badge(first).filter({ hasText: 'Not started' }).waitFor());
+    assertNoProblems(problems, 'progress');
+    await page.close();
+  });
+
+  test('the authoring reference lists every widget of the schema', async () => {
+    const { page, problems } = await openPage(browser, `${site.url}authoring.html`);
+    const tags = await page.locator('main h2').evaluateAll((hs) => hs.map((h) => h.textContent.trim()));
+    assert.deepEqual(tags, Object.keys(widgets).map((t) => `<${t}>`));
+    const violations = await runAxe(page);
+    assert.deepEqual(violations, [], formatViolations(violations));
+    assertNoProblems(problems, 'authoring');
+    await page.close();
+  });
+
+  test('the skip link moves focus to the main content', async () => {
+    const { page, problems } = await openPage(browser, `${site.url}lessons/${lessons[0].slug}.html`);
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.className), 'skip-link');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+    assertNoProblems(problems, 'skip link');
+    await page.close();
+  });
+});

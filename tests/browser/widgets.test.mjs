@@ -1,0 +1,211 @@
+// The widget base class and the chart helpers in headless Chromium, against the real engine,
+// under the site's strict CSP: a test-only widget (fixtures/harness/harness.js) uses every chart
+// type, a slider, readouts, the frame scheduler, the animation loop and clean-up.
+
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import * as esbuild from 'esbuild';
+import { startServer } from '../../scripts/serve.mjs';
+import {
+  assertNoProblems, expectNoBadNumbers, formatViolations, launchBrowser, openPage, repoRoot,
+  runAxe, screenshot, waitForWidgets,
+} from './helpers.mjs';
+
+const fixture = path.join(repoRoot, 'tests/browser/fixtures/harness');
+const engine = process.env.GRADLAB_ENGINE ?? path.join(repoRoot, 'build/wasm/gradlab-engine.mjs');
+
+describe('widget base class and charts', { skip: !existsSync(engine) && `engine not built (${engine})` }, () => {
+  let dir;
+  let site;
+  let browser;
+  let page;
+  let problems;
+  const harness = () => page.locator('gradlab-test-harness');
+  const inWidget = (fn, arg) => harness().evaluate(fn, arg);
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'gradlab-harness-'));
+    await esbuild.build({
+      entryPoints: [path.join(fixture, 'harness.js')], bundle: true, format: 'esm',
+      outfile: path.join(dir, 'harness.bundle.js'), external: ['./gradlab-engine.mjs'],
+      logLevel: 'error',
+    });
+    await copyFile(engine, path.join(dir, 'gradlab-engine.mjs'));
+    await copyFile(path.join(fixture, 'index.html'), path.join(dir, 'index.html'));
+    await copyFile(path.join(fixture, 'harness.css'), path.join(dir, 'harness.css'));
+    await copyFile(path.join(repoRoot, 'web/site/site.css'), path.join(dir, 'site.css'));
+    site = await startServer({ root: dir, port: 0 });
+    browser = await launchBrowser();
+    ({ page, problems } = await openPage(browser, `${site.url}index.html`));
+    await waitForWidgets(page);
+    await page.waitForFunction(() => document.querySelector('gradlab-test-harness').state.draws > 0);
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test('renders four charts with text alternatives and no bad numbers', async () => {
+    const labels = await harness().locator('canvas').evaluateAll((cs) => cs.map((c) => [c.getAttribute('role'), c.getAttribute('aria-label')]));
+    assert.equal(labels.length, 4);
+    for (const [role, label] of labels) {
+      assert.equal(role, 'img');
+      assert.ok(label.length > 20, label);
+    }
+    assert.match(labels[0][1], /lowest loss [^;]+ near x = 0\.99\d*, y = 0\.98\d*/);
+    assert.match(labels[1][1], /Loss over steps \(log scale\): loss \d/);
+    // the hidden table appears after the throttle delay
+    await page.waitForTimeout(700);
+    const rows = await harness().locator('figcaption table tr').count();
+    assert.ok(rows > 4, `only ${rows} table rows`);
+    // NaN passed to a readout is shown as a dash
+    assert.equal(await harness().locator('.gl-readout output').nth(1).textContent(), '—');
+    await expectNoBadNumbers(page, 'harness');
+    await screenshot(page, 'widget-harness', { target: harness() });
+    const violations = await runAxe(page);
+    assert.deepEqual(violations, [], formatViolations(violations));
+    assertNoProblems(problems, 'harness');
+  });
+
+  test('slider: typed values are checked, clamped on commit, and drive the widget', async () => {
+    const number = harness().locator('input[type=number]').first();
+    const hint = harness().locator('.gl-hint').first();
+    await number.fill('5');
+    assert.equal(await number.getAttribute('aria-invalid'), 'true');
+    assert.match(await hint.textContent(), /outside the allowed range/);
+    await number.press('Enter'); // change event: clamp to max
+    assert.equal(await inWidget((el) => el.state.lr), 0.01);
+    assert.match(await hint.textContent(), /using 0\.01/);
+    await number.fill('');
+    await number.press('Tab');
+    assert.equal(await inWidget((el) => el.state.lr), 0.01);
+    assert.match(await hint.textContent(), /Enter a number from 0\.0001 to 0\.01; kept 0\.01/);
+    assert.equal(await number.inputValue(), '0.01');
+    const before = await inWidget((el) => el.state.draws);
+    const range = harness().locator('input[type=range]').first();
+    await range.focus();
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction((n) => document.querySelector('gradlab-test-harness').state.draws > n, before);
+    const lr = await inWidget((el) => el.state.lr);
+    assert.ok(lr < 0.01 && lr > 0.009, `lr ${lr}`);
+    assert.equal(await number.inputValue(), String(lr));
+    assertNoProblems(problems, 'slider');
+  });
+
+  test('many requestDraw() calls in one frame give one draw', async () => {
+    const draws = await inWidget(async (el) => {
+      await new Promise(requestAnimationFrame);
+      const start = el.state.draws;
+      for (let i = 0; i < 10; i += 1) el.requestDraw();
+      await new Promise(requestAnimationFrame);
+      await new Promise(requestAnimationFrame);
+      return el.state.draws - start;
+    });
+    assert.equal(draws, 1);
+  });
+
+  test('invalid attribute values show a notice and fall back to the default', async () => {
+    await inWidget((el) => el.setAttribute('learning-rate', '5'));
+    const notice = harness().locator('.gl-notice-warning');
+    assert.match(await notice.textContent(), /Attribute “learning-rate”: 5 is out of range.*Using the default, 0\.001/);
+    assert.equal(await inWidget((el) => el.attrs['learning-rate']), 0.001);
+    await inWidget((el) => el.setAttribute('learning-rate', '0.003'));
+    assert.equal(await notice.count(), 0);
+    assert.equal(await inWidget((el) => el.state.lr), 0.003);
+    await inWidget((el) => el.setAttribute('optimizer', 'adamw'));
+    assert.match(await notice.textContent(), /not one of: sgd, adam/);
+    await inWidget((el) => el.setAttribute('optimizer', 'adam'));
+    assert.equal(await notice.count(), 0);
+    await expectNoBadNumbers(page);
+  });
+
+  test('heatmap: click and arrow keys report data coordinates', async () => {
+    const canvas = harness().locator('canvas').first();
+    await canvas.scrollIntoViewIfNeeded();
+    const area = await inWidget((el) => {
+      const a = el.heat.chart.chartArea;
+      return { left: a.left, right: a.right, top: a.top, bottom: a.bottom };
+    });
+    const box = await canvas.boundingBox();
+    // the centre of the plot area is (0, 1) in data coordinates
+    await page.mouse.click(box.x + (area.left + area.right) / 2, box.y + (area.top + area.bottom) / 2);
+    let log = await page.evaluate(() => window.harnessLog.filter((e) => e[0] === 'pick'));
+    const start = log.find((e) => e[3] === 'start');
+    assert.ok(Math.abs(start[1] - 0) < 0.05 && Math.abs(start[2] - 1) < 0.05, JSON.stringify(start));
+    assert.ok(log.some((e) => e[3] === 'end'));
+    await canvas.focus();
+    await page.keyboard.press('ArrowRight');
+    log = await page.evaluate(() => window.harnessLog.filter((e) => e[3] === 'key'));
+    assert.equal(log.length, 1);
+    assert.ok(log[0][1] > 0, JSON.stringify(log[0]));
+    await expectNoBadNumbers(page);
+  });
+
+  test('scatter: a point can be dragged and the fit follows', async () => {
+    const canvas = harness().locator('canvas').nth(3);
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
+    const [px, py, fitBefore] = await inWidget((el) => {
+      const { x, y } = el.scatter.chart.scales;
+      return [x.getPixelForValue(5), y.getPixelForValue(5.5), el.scatter.fitText];
+    });
+    await page.mouse.move(box.x + px, box.y + py);
+    await page.mouse.down();
+    await page.mouse.move(box.x + px, box.y + py - 60, { steps: 4 });
+    await page.mouse.up();
+    const drags = await page.evaluate(() => window.harnessLog.filter((e) => e[0] === 'drag'));
+    assert.ok(drags.length >= 3, JSON.stringify(drags));
+    assert.equal(drags[0][1], 3); // the fourth point, (5, 5.5)
+    assert.ok(drags.at(-1)[3] > 6, JSON.stringify(drags.at(-1)));
+    assert.notEqual(await inWidget((el) => el.scatter.fitText), fitBefore);
+  });
+
+  test('the animation loop pauses off-screen and resumes on screen', async () => {
+    await harness().scrollIntoViewIfNeeded();
+    await harness().locator('button').click();
+    await page.waitForFunction(() => document.querySelector('gradlab-test-harness').state.ticks > 2);
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.waitForTimeout(200);
+    const paused = await inWidget((el) => [el.state.ticks, el.visible, el.looping]);
+    await page.waitForTimeout(300);
+    assert.equal(await inWidget((el) => el.state.ticks), paused[0], 'ticked while off-screen');
+    assert.equal(paused[1], false);
+    assert.equal(paused[2], true);
+    await harness().scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => !document.querySelector('gradlab-test-harness').looping);
+    assert.equal(await inWidget((el) => el.state.ticks), 30);
+  });
+
+  test('an engine that fails to load shows a readable error box, not a broken page', async () => {
+    const other = await browser.context.newPage();
+    await other.route('**/gradlab-engine.mjs', (route) => route.fulfill({ status: 404, body: 'gone' }));
+    await other.goto(`${site.url}index.html`);
+    const alert = other.locator('gradlab-test-harness .gl-alert');
+    await assert.doesNotReject(alert.filter({ hasText: 'The engine could not be loaded' }).waitFor());
+    assert.equal(await alert.getAttribute('role'), 'alert');
+    assert.equal(await other.locator('gradlab-test-harness .gl-loading').isHidden(), true);
+    await other.close();
+  });
+
+  test('disconnecting frees engine objects and destroys charts', async () => {
+    const result = await page.evaluate(() => {
+      const el = document.querySelector('gradlab-test-harness');
+      const { model, heat } = el;
+      el.remove();
+      let modelUsable = true;
+      try { model.parameters(); } catch { modelUsable = false; }
+      return { modelUsable, chart: heat.chart, canvases: el.shadowRoot.querySelectorAll('canvas').length, owned: el._owned.length };
+    });
+    assert.deepEqual(result, { modelUsable: false, chart: null, canvases: 0, owned: 0 });
+    // re-attaching builds it again
+    await page.evaluate(() => document.querySelector('main').prepend(document.createElement('gradlab-test-harness')));
+    await page.waitForFunction(() => document.querySelector('gradlab-test-harness').state.draws > 0);
+    assert.equal(await harness().locator('canvas').count(), 4);
+    assertNoProblems(problems, 'harness');
+  });
+});

@@ -1,0 +1,126 @@
+// Site behaviour (no widgets here): progress stored in this browser's localStorage.
+// A lesson is "visited" when its page opens and "completed" when the reader says so.
+// Progress is { [slug]: { visited?: ISO time, completed?: ISO time } } under one key.
+
+const KEY = 'gradlab-progress-v1';
+
+function load() {
+  try {
+    const data = JSON.parse(localStorage.getItem(KEY) ?? '{}');
+    return data && typeof data === 'object' && !Array.isArray(data) ? data : {};
+  } catch {
+    return {}; // storage blocked or corrupted: behave as a first visit
+  }
+}
+
+function save(progress) {
+  try {
+    localStorage.setItem(KEY, JSON.stringify(progress));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function stateOf(progress, slug) {
+  const p = progress[slug] ?? {};
+  if (p.completed) return 'completed';
+  if (p.visited) return 'visited';
+  return 'new';
+}
+
+const LABELS = { new: 'Not started', visited: 'Visited', completed: 'Completed' };
+
+function renderHome() {
+  const progress = load();
+  const cards = [...document.querySelectorAll('.lesson-card[data-slug]')];
+  let completed = 0;
+  let visited = 0;
+  for (const card of cards) {
+    const state = stateOf(progress, card.dataset.slug);
+    if (state === 'completed') completed += 1;
+    if (state !== 'new') visited += 1;
+    card.dataset.progress = state;
+    const badge = card.querySelector('[data-progress-badge]');
+    if (badge) {
+      badge.textContent = LABELS[state];
+      badge.className = `badge badge-${state}`;
+    }
+  }
+  const summary = document.querySelector('[data-progress-summary]');
+  if (summary) {
+    summary.textContent = `${completed} of ${cards.length} lessons completed` +
+      (visited > completed ? `, ${visited - completed} in progress` : '');
+  }
+  const reset = document.querySelector('[data-reset-progress]');
+  if (reset) reset.hidden = visited === 0;
+}
+
+function initHome() {
+  renderHome();
+  document.querySelector('[data-reset-progress]')?.addEventListener('click', () => {
+    save({});
+    renderHome();
+    document.querySelector('[data-progress-summary]')?.focus?.();
+  });
+  // Coming back with the browser's back button may restore the page from cache.
+  window.addEventListener('pageshow', renderHome);
+  window.addEventListener('storage', (e) => { if (e.key === KEY) renderHome(); });
+}
+
+function initLesson(slug) {
+  const progress = load();
+  progress[slug] = { ...progress[slug], visited: progress[slug]?.visited ?? new Date().toISOString() };
+  const stored = save(progress);
+  const button = document.querySelector('[data-mark-complete]');
+  const status = document.querySelector('[data-progress-status]');
+  const show = () => {
+    const done = Boolean(load()[slug]?.completed);
+    button.setAttribute('aria-pressed', String(done));
+    button.textContent = done ? 'Completed ✓ (click to undo)' : 'Mark lesson complete';
+    button.classList.toggle('is-complete', done);
+  };
+  if (!button) return;
+  if (!stored) {
+    status.textContent = 'Progress cannot be saved in this browser (storage is blocked).';
+  }
+  button.addEventListener('click', () => {
+    const now = load();
+    const entry = { ...now[slug], visited: now[slug]?.visited ?? new Date().toISOString() };
+    if (entry.completed) delete entry.completed;
+    else entry.completed = new Date().toISOString();
+    now[slug] = entry;
+    if (save(now)) {
+      status.textContent = entry.completed ? 'Lesson marked as complete.' : 'Lesson marked as not complete.';
+    }
+    show();
+  });
+  show();
+}
+
+// Wide equations, code and tables scroll sideways on small screens. A scrollable region must be
+// reachable by keyboard, so it joins the tab order only while it actually overflows.
+function keyboardScrollables() {
+  for (const el of document.querySelectorAll('.math-display, pre, main table')) {
+    const scrolls = el.scrollWidth > el.clientWidth + 1;
+    if (scrolls && !el.hasAttribute('tabindex')) {
+      el.setAttribute('tabindex', '0');
+      el.dataset.scrollFocus = '';
+    } else if (!scrolls && 'scrollFocus' in el.dataset) {
+      el.removeAttribute('tabindex');
+      delete el.dataset.scrollFocus;
+    }
+  }
+}
+
+let resizeTimer = 0;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(keyboardScrollables, 150);
+});
+keyboardScrollables();
+document.fonts?.ready.then(keyboardScrollables);
+
+const page = document.body.dataset.page;
+if (page === 'home') initHome();
+else if (page === 'lesson') initLesson(document.body.dataset.slug);

@@ -1,0 +1,755 @@
+// <gradlab-optim-race>: optimizers racing on the same two-parameter landscape.
+//
+// Up to six racers — SGD, Momentum, Nesterov, Adagrad, RMSprop, Adam — each with its OWN engine
+// function model and its own engine trainer (a trainer steps its model's parameters, so sharing
+// one model would make the racers push each other around). All start at the same point. Every
+// step is taken by the engine (PyTorch's formulas); this file only schedules, records and draws.
+//
+// What it shows: the landscape as a heat map (darker = lower) with every racer's path in its own
+// colour, dash pattern and end-marker shape; the loss after each step for each racer (log scale;
+// linear on the saddle, whose loss is negative); a results table with each racer's status
+// (running / converged / diverged / out of steps / escaped), steps taken, loss, end point and the
+// number of steps it needed to reach a loss below the chosen threshold.
+//
+// Landscapes (engine functions): 'bowl' ½ pᵀAp with eigenvalues 1 and κ (condition slider) turned
+// by an angle; 'rosenbrock' (1 − x)² + 100 (y − x²)²; 'saddle' x² − y² (no minimum: a racer
+// "escapes" when its loss falls below −4, i.e. it has rolled off the view).
+//
+// Attributes (see schema.js):
+//   landscape   'bowl' | 'rosenbrock' | 'saddle', default 'bowl'
+//   condition   number 1 … 100, default 25        κ of the bowl (largest / smallest curvature)
+//   angle       number −90 … 90 (degrees), default 0   rotation of the bowl's long axis
+//   start       0 or 2 numbers, default ""       start point (empty: the landscape's own start)
+//   optimizers  comma list of sgd, momentum, nesterov, adagrad, rmsprop, adam;
+//               default "sgd,momentum,rmsprop,adam"  racers switched on at first
+//   threshold   number 1e-12 … 1, default 0.0001  "reached" = loss below this (saddle: −1)
+//   max-steps   whole number 10 … 20000, default 3000   step budget of each racer
+//
+// Controls: landscape select; condition and angle sliders (bowl); click / drag on the map (or
+// focus it and use the arrow keys) to move the start; per racer: an on/off checkbox and its
+// settings (learning rate, momentum μ, RMSprop α, Adam β₁ β₂) with "Suggested settings" for the
+// current landscape; threshold select; Step (one step each), Run / Pause, Reset (everything back
+// to the attributes). Any change of landscape, start or settings restarts the race at step 0.
+//
+// Events:
+//   gradlab-change  detail {landscape, step, racers: [{id, enabled, status, steps, loss, point,
+//                   reachedAt}]} after every step, run frame and restart
+//   gradlab-finish  same detail, once when every racer that is on has stopped
+//   gradlab-ready   (from the base class)
+//
+// Properties (read-only): racers (array of {id, label, enabled, status, steps, loss, point,
+// reachedAt, settings}), landscape, start ([x, y]), threshold, running (boolean), step (the
+// race's step count). Methods: stepOnce(), run(), pause(), reset().
+
+import { GradlabWidget, h } from './base.js';
+import { HeatmapChart, LineChart } from '../charts/index.js';
+import { fmt } from './exam-math.js';
+
+const num = (v) => fmt(v, 4);
+const GRID = 96;
+const SADDLE_ESCAPE = -4; // saddle: below this loss the racer has rolled out of the view
+const SADDLE_REACHED = -1; // saddle: "reached" = loss below −1 (clearly off the saddle)
+
+/** The racers, in order of increasing complexity. Colours: Okabe–Ito (colour-blind safe). */
+export const RACERS = [
+  { id: 'sgd', label: 'SGD', color: '#0072B2', dash: [], marker: 'circle' },
+  { id: 'momentum', label: 'Momentum', color: '#E69F00', dash: [10, 5], marker: 'triangle' },
+  { id: 'nesterov', label: 'Nesterov', color: '#CC79A7', dash: [12, 4, 2, 4], marker: 'square' },
+  { id: 'adagrad', label: 'Adagrad', color: '#009E73', dash: [2, 4], marker: 'diamond' },
+  { id: 'rmsprop', label: 'RMSprop', color: '#D55E00', dash: [7, 3, 2, 3, 2, 3], marker: 'cross' },
+  { id: 'adam', label: 'Adam', color: '#1b1f24', dash: [16, 5], marker: 'star' },
+];
+export const RACER_IDS = RACERS.map((r) => r.id);
+
+/** Extra settings of each optimizer: slider ranges and the engine option they set. */
+const EXTRA = {
+  momentum: [{ key: 'momentum', label: 'Momentum μ', min: 0.05, max: 0.99, step: 0.01 }],
+  nesterov: [{ key: 'momentum', label: 'Momentum μ', min: 0.05, max: 0.99, step: 0.01 }],
+  rmsprop: [{ key: 'alpha', label: 'Smoothing α', min: 0.5, max: 0.999, step: 0.001 }],
+  adam: [
+    { key: 'beta1', label: 'β₁ (gradient average)', min: 0, max: 0.99, step: 0.01 },
+    { key: 'beta2', label: 'β₂ (squared-gradient average)', min: 0.9, max: 0.9999, step: 0.0001 },
+  ],
+};
+
+const round2 = (v) => Number(v.toPrecision(2));
+
+/**
+ * Suggested settings per landscape (checked by running the engine: every racer on by default
+ * converges on the bowl for κ up to 100 within the default budget).
+ */
+export function suggestedSettings(landscape, condition = 25) {
+  if (landscape === 'rosenbrock') {
+    return {
+      sgd: { lr: 0.002 }, momentum: { lr: 0.001, momentum: 0.9 }, nesterov: { lr: 0.001, momentum: 0.9 },
+      adagrad: { lr: 0.5 }, rmsprop: { lr: 0.001, alpha: 0.99 }, adam: { lr: 0.05, beta1: 0.9, beta2: 0.999 },
+    };
+  }
+  if (landscape === 'saddle') {
+    return {
+      sgd: { lr: 0.05 }, momentum: { lr: 0.05, momentum: 0.9 }, nesterov: { lr: 0.05, momentum: 0.9 },
+      adagrad: { lr: 0.1 }, rmsprop: { lr: 0.01, alpha: 0.99 }, adam: { lr: 0.05, beta1: 0.9, beta2: 0.999 },
+    };
+  }
+  // Bowl: plain gradient descent is stable for lr < 2/κ; SGD gets 90 % of that limit.
+  return {
+    sgd: { lr: round2(1.8 / condition) },
+    momentum: { lr: round2(1 / condition), momentum: 0.9 },
+    nesterov: { lr: round2(1 / condition), momentum: 0.9 },
+    adagrad: { lr: 1 },
+    rmsprop: { lr: 0.05, alpha: 0.99 },
+    adam: { lr: 0.1, beta1: 0.9, beta2: 0.999 },
+  };
+}
+
+/** Engine optimizer spec of one racer. */
+function optimizerSpec(id, s) {
+  switch (id) {
+    case 'sgd': return { type: 'sgd', lr: s.lr };
+    case 'momentum': return { type: 'momentum', lr: s.lr, momentum: s.momentum };
+    case 'nesterov': return { type: 'nesterov', lr: s.lr, momentum: s.momentum };
+    case 'adagrad': return { type: 'adagrad', lr: s.lr };
+    case 'rmsprop': return { type: 'rmsprop', lr: s.lr, alpha: s.alpha };
+    default: return { type: 'adam', lr: s.lr, beta1: s.beta1, beta2: s.beta2 };
+  }
+}
+
+/** The race without any DOM: one engine model + trainer per racer. */
+export class Race {
+  constructor(gl) {
+    this.gl = gl;
+    this.racers = RACERS.map((r) => ({ ...r, enabled: false, settings: {}, model: null, trainer: null,
+      budget: false, escaped: false, error: '' }));
+    this.landscape = 'bowl';
+    this.params = {};
+    this.start = [0, 0];
+    this.maxSteps = 3000;
+    this.info = null;
+  }
+
+  /** New landscape (engine function name + parameters): rebuild every model. */
+  setLandscape(landscape, params) {
+    this.landscape = landscape;
+    this.params = params;
+    for (const r of this.racers) this._free(r);
+    this.probe?.delete();
+    this.probe = this.gl.model({ type: 'function', name: landscape, ...params });
+    this.info = this.probe.info();
+  }
+
+  /** Restart every racer at the start point with its current settings. */
+  restart() {
+    for (const r of this.racers) {
+      this._free(r);
+      r.budget = false;
+      r.escaped = false;
+      r.error = '';
+      if (!r.enabled) continue;
+      try {
+        r.model = this.gl.model({ type: 'function', name: this.landscape, ...this.params });
+        r.model.setParameters(this.start);
+        r.trainer = this.gl.trainer(r.model, optimizerSpec(r.id, r.settings),
+          { batchSize: 0, tolerance: 1e-6, divergenceFactor: 1e8 });
+      } catch (error) {
+        this._free(r);
+        r.error = error?.message ?? String(error);
+      }
+    }
+  }
+
+  _free(r) {
+    r.trainer?.delete();
+    r.model?.delete();
+    r.trainer = null;
+    r.model = null;
+  }
+
+  /** Widget-level status: the trainer's, or 'max-steps' (budget), 'escaped' (saddle), 'off'. */
+  status(r) {
+    if (!r.enabled) return 'off';
+    if (!r.trainer) return 'error';
+    if (r.escaped) return 'escaped';
+    const st = r.trainer.status;
+    if (st === 'running' && r.budget) return 'max-steps';
+    return st;
+  }
+
+  active(r) {
+    return r.enabled && r.trainer && this.status(r) === 'running';
+  }
+
+  get finished() {
+    return !this.racers.some((r) => this.active(r));
+  }
+
+  /** Up to n steps for each racer still running. */
+  advance(n = 1) {
+    for (const r of this.racers) {
+      if (!this.active(r)) continue;
+      const left = this.maxSteps - r.trainer.steps;
+      r.trainer.run(Math.max(0, Math.min(n, left)));
+      if (this.landscape === 'saddle' && r.trainer.loss < SADDLE_ESCAPE) r.escaped = true;
+      if (r.trainer.steps >= this.maxSteps && r.trainer.status === 'running') r.budget = true;
+    }
+  }
+
+  /** The race's step count: the most steps any racer has taken. */
+  get step() {
+    return Math.max(0, ...this.racers.map((r) => (r.trainer ? r.trainer.steps : 0)));
+  }
+
+  /** First step whose loss is below the threshold, or null. */
+  reachedAt(r, threshold) {
+    if (!r.trainer) return null;
+    const limit = this.landscape === 'saddle' ? SADDLE_REACHED : threshold;
+    const hist = r.trainer.history();
+    for (let k = 0; k < hist.length; k += 1) if (hist[k] < limit) return k;
+    return null;
+  }
+
+  snapshot(r, threshold) {
+    const t = r.trainer;
+    return {
+      id: r.id, label: r.label, enabled: r.enabled, status: this.status(r),
+      steps: t ? t.steps : 0, loss: t ? t.loss : NaN, point: t ? Array.from(t.parameters()) : [],
+      reachedAt: this.reachedAt(r, threshold), settings: { ...r.settings },
+    };
+  }
+
+  /** Points visited by a racer, flat [x0, y0, x1, y1, …]. */
+  trajectory(r) {
+    return r.trainer ? r.trainer.trajectory() : new Float64Array(0);
+  }
+
+  history(r) {
+    return r.trainer ? r.trainer.history() : new Float64Array(0);
+  }
+
+  landscapeGrid(view, n) {
+    return this.probe.landscape({ i: 0, j: 1, iMin: view.xMin, iMax: view.xMax, jMin: view.yMin,
+      jMax: view.yMax, nx: n, ny: n });
+  }
+
+  delete() {
+    for (const r of this.racers) this._free(r);
+    this.probe?.delete();
+    this.probe = null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drawing
+
+/** A marker shape of `size` px centred at (x, y). */
+function markerPath(ctx, shape, x, y, size) {
+  const s = size;
+  ctx.beginPath();
+  switch (shape) {
+    case 'triangle':
+      ctx.moveTo(x, y - s); ctx.lineTo(x + s * 0.95, y + s * 0.7); ctx.lineTo(x - s * 0.95, y + s * 0.7);
+      ctx.closePath();
+      break;
+    case 'square':
+      ctx.rect(x - s * 0.8, y - s * 0.8, s * 1.6, s * 1.6);
+      break;
+    case 'diamond':
+      ctx.moveTo(x, y - s); ctx.lineTo(x + s, y); ctx.lineTo(x, y + s); ctx.lineTo(x - s, y);
+      ctx.closePath();
+      break;
+    case 'cross': {
+      const a = s * 0.38;
+      ctx.moveTo(x - s, y - a); ctx.lineTo(x - a, y - a); ctx.lineTo(x - a, y - s); ctx.lineTo(x + a, y - s);
+      ctx.lineTo(x + a, y - a); ctx.lineTo(x + s, y - a); ctx.lineTo(x + s, y + a); ctx.lineTo(x + a, y + a);
+      ctx.lineTo(x + a, y + s); ctx.lineTo(x - a, y + s); ctx.lineTo(x - a, y + a); ctx.lineTo(x - s, y + a);
+      ctx.closePath();
+      break;
+    }
+    case 'star':
+      for (let k = 0; k < 10; k += 1) {
+        const r = k % 2 ? s * 0.45 : s * 1.1;
+        const t = -Math.PI / 2 + (k * Math.PI) / 5;
+        if (k === 0) ctx.moveTo(x + r * Math.cos(t), y + r * Math.sin(t));
+        else ctx.lineTo(x + r * Math.cos(t), y + r * Math.sin(t));
+      }
+      ctx.closePath();
+      break;
+    default:
+      ctx.arc(x, y, s * 0.85, 0, 2 * Math.PI);
+  }
+}
+
+/** HeatmapChart with every racer's path drawn on the canvas (paths are not sorted by x). */
+class RaceMap extends HeatmapChart {
+  constructor(host, options) {
+    super(host, options);
+    this.paths = []; // [{racer, xy: Float64Array}]
+    this.chart.config.plugins.push({ id: 'glRacePaths', afterDatasetsDraw: (chart) => this._drawPaths(chart) });
+  }
+
+  setPaths(paths) {
+    this.paths = paths;
+  }
+
+  _drawPaths(chart) {
+    const { ctx, chartArea: area, scales: { x: sx, y: sy } } = chart;
+    const { xMin, xMax, yMin, yMax } = this.extent;
+    const wx = xMax - xMin;
+    const wy = yMax - yMin;
+    // Far outside the view the path is cut (pixel coordinates stay small).
+    const inside = (x, y) => x > xMin - 5 * wx && x < xMax + 5 * wx && y > yMin - 5 * wy && y < yMax + 5 * wy;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(area.left, area.top, area.width, area.height);
+    ctx.clip();
+    ctx.lineJoin = 'round';
+    ctx.lineCap = 'butt';
+    for (const { racer, xy } of this.paths) {
+      const n = xy.length / 2;
+      if (n < 1) continue;
+      let last = -1;
+      const trace = () => {
+        ctx.beginPath();
+        for (let k = 0; k < n; k += 1) {
+          const x = xy[2 * k];
+          const y = xy[2 * k + 1];
+          if (!Number.isFinite(x) || !Number.isFinite(y) || !inside(x, y)) break;
+          const px = sx.getPixelForValue(x);
+          const py = sy.getPixelForValue(y);
+          if (k === 0) ctx.moveTo(px, py);
+          else ctx.lineTo(px, py);
+          last = k;
+        }
+      };
+      trace();
+      ctx.setLineDash([]);
+      ctx.strokeStyle = 'rgba(255,255,255,0.85)';
+      ctx.lineWidth = 5;
+      ctx.stroke();
+      ctx.setLineDash(racer.dash);
+      ctx.strokeStyle = racer.color;
+      ctx.lineWidth = 2.5;
+      ctx.stroke();
+      if (last >= 0) {
+        ctx.setLineDash([]);
+        const px = sx.getPixelForValue(xy[2 * last]);
+        const py = sy.getPixelForValue(xy[2 * last + 1]);
+        markerPath(ctx, racer.marker, px, py, 7);
+        ctx.fillStyle = racer.color;
+        ctx.fill();
+        ctx.strokeStyle = '#ffffff';
+        ctx.lineWidth = 1.8;
+        ctx.stroke();
+      }
+    }
+    ctx.restore();
+  }
+
+  summary() {
+    let text = super.summary().slice(0, -1);
+    const parts = this.paths.map(({ racer, xy }) => {
+      const n = xy.length / 2;
+      return n ? `${racer.label} (${racer.marker} marker) now at (${num(xy[2 * n - 2])}, ${num(xy[2 * n - 1])}) after ${n - 1} steps` : '';
+    }).filter(Boolean);
+    if (parts.length) text += `; paths: ${parts.join('; ')}`;
+    return `${text}.`;
+  }
+
+  table() {
+    const rows = [];
+    for (const { racer, xy } of this.paths) {
+      const n = xy.length / 2;
+      if (n) rows.push([racer.label, n - 1, xy[2 * n - 2], xy[2 * n - 1]]);
+    }
+    return { columns: ['optimizer', 'steps', 'x', 'y'], rows };
+  }
+}
+
+/** A small inline SVG sample of a racer's line and marker (for legends and table rows). */
+function swatch(racer) {
+  const NS = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(NS, 'svg');
+  svg.setAttribute('width', '44');
+  svg.setAttribute('height', '14');
+  svg.setAttribute('viewBox', '0 0 44 14');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('class', 'or-swatch');
+  const line = document.createElementNS(NS, 'line');
+  for (const [k, v] of Object.entries({ x1: 1, y1: 7, x2: 30, y2: 7, stroke: racer.color, 'stroke-width': 2.5 })) {
+    line.setAttribute(k, String(v));
+  }
+  if (racer.dash.length) line.setAttribute('stroke-dasharray', racer.dash.map((d) => d * 0.6).join(' '));
+  const shape = document.createElementNS(NS, 'path');
+  const d = {
+    circle: 'M42 7 A4 4 0 1 1 34 7 A4 4 0 1 1 42 7 Z',
+    triangle: 'M38 2 L42.5 11 L33.5 11 Z',
+    square: 'M34.5 3.5 H41.5 V10.5 H34.5 Z',
+    diamond: 'M38 2 L43 7 L38 12 L33 7 Z',
+    cross: 'M33 5.5 H36.5 V2 H39.5 V5.5 H43 V8.5 H39.5 V12 H36.5 V8.5 H33 Z',
+    star: 'M38 1.5 L39.5 5.5 L43.5 5.7 L40.3 8.2 L41.4 12.2 L38 9.9 L34.6 12.2 L35.7 8.2 L32.5 5.7 L36.5 5.5 Z',
+  }[racer.marker];
+  shape.setAttribute('d', d);
+  shape.setAttribute('fill', racer.color);
+  svg.append(line, shape);
+  return svg;
+}
+
+const STATUS_TEXT = {
+  off: 'off',
+  running: 'running',
+  converged: 'converged',
+  diverged: 'diverged',
+  'max-steps': 'out of steps',
+  escaped: 'escaped (rolled off the saddle)',
+  error: 'invalid settings',
+};
+
+// ---------------------------------------------------------------------------------------------
+
+export class OptimRace extends GradlabWidget {
+  static tag = 'gradlab-optim-race';
+
+  static styles = `
+    .or-top { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 20rem), 1fr)); }
+    .or-legend { display: flex; flex-wrap: wrap; gap: .3rem 1rem; margin: .25rem 0 0; padding: 0;
+      list-style: none; font-size: .92rem; }
+    .or-legend li { display: flex; align-items: center; gap: .35rem; }
+    .or-legend li.or-off { opacity: .45; text-decoration: line-through; }
+    .or-swatch { flex: none; background: #fff; border-radius: 3px; }
+    .or-racers { display: grid; gap: .6rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 17rem), 1fr)); }
+    .or-racer { background: #fff; border: 1px solid #dde3ea; border-radius: 8px; padding: .5rem .7rem;
+      display: grid; gap: .4rem; min-width: 0; }
+    .or-racer h4 { margin: 0; font-size: .98rem; display: flex; align-items: center; gap: .4rem; }
+    .or-racer .gl-slider { flex-basis: 100%; }
+    .or-buttons { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
+    .or-status { margin: 0; font-weight: 600; }
+    .gl-button[aria-pressed=true] { background: #1f5fbf; color: #fff; }
+    .or-table-wrap { overflow-x: auto; }
+    table { border-collapse: collapse; font-variant-numeric: tabular-nums; width: 100%; background: #fff; }
+    caption { text-align: left; font-weight: 600; padding: .25rem 0; }
+    th, td { padding: .25rem .5rem; text-align: left; border-bottom: 1px solid #dde3ea; white-space: nowrap; }
+    td.or-diverged { color: #b00020; font-weight: 600; }
+    td.or-converged { color: #1d6b35; font-weight: 600; }
+    .or-note { margin: 0; font-size: .92rem; color: #2b323b; }
+    .or-note:empty { display: none; }
+  `;
+
+  setup(gl) {
+    this.race = this.own(new Race(gl));
+    this.state = { announced: false };
+
+    this.landscapeSelect = this.select({
+      label: 'Landscape',
+      options: [
+        { value: 'bowl', label: 'Stretched bowl (condition κ)' },
+        { value: 'rosenbrock', label: 'Rosenbrock’s curved valley' },
+        { value: 'saddle', label: 'Saddle x² − y²' },
+      ],
+      value: this.attrs.landscape,
+      onChange: (v) => this.setLandscape(v),
+    });
+    this.conditionSlider = this.slider({ label: 'Condition number κ of the bowl', min: 1, max: 100, step: 1,
+      value: this.attrs.condition, onInput: () => this._rebuildLandscape({ keepSettings: true }) });
+    this.angleSlider = this.slider({ label: 'Angle of the bowl’s long axis', min: -90, max: 90, step: 1,
+      unit: '°', value: this.attrs.angle, onInput: () => this._rebuildLandscape({ keepSettings: true }) });
+    this.thresholdSelect = this.select({
+      label: 'Target loss (results table)',
+      options: ['0.01', '0.0001', '0.000001', '1e-8', '1e-10'].map((v) => ({ value: v, label: `below ${fmt(Number(v))}` })),
+      value: this._thresholdOption(this.attrs.threshold),
+      onChange: (v) => { this.state.threshold = Number(v); this.requestDraw(); },
+    });
+    this.state.threshold = this.attrs.threshold;
+
+    this.racerCards = this.race.racers.map((r) => this._racerCard(r));
+    this.runButton = this.button({ label: 'Run', kind: 'primary', onClick: () => (this.looping ? this.pause() : this.run()) });
+    this.statusLine = h('p', { class: 'or-status', role: 'status' });
+    this.note = h('p', { class: 'or-note' });
+    this.legend = h('ul', { class: 'or-legend', 'aria-label': 'Key to the paths and loss curves' });
+    this.mapHost = h('div', {});
+    this.lossHost = h('div', {});
+    this.tableBody = h('tbody', {});
+    this.tableCaption = h('caption', {});
+    this.startReadout = this.readout({ label: 'Start point (x, y)' });
+
+    this.body.append(
+      this.title('Optimizer race'),
+      this.row(this.landscapeSelect.element, this.conditionSlider.element, this.angleSlider.element),
+      h('div', { class: 'or-top' },
+        h('div', {}, h('h4', { class: 'gl-label' }, 'Paths on the landscape — click or drag to move the start'),
+          this.mapHost),
+        h('div', {}, h('h4', { class: 'gl-label' }, 'Loss after each step'), this.lossHost)),
+      this.legend,
+      h('div', { class: 'or-buttons' },
+        this.button({ label: 'Step', onClick: () => this.stepOnce() }),
+        this.runButton,
+        this.button({ label: 'Reset', onClick: () => this.reset() }),
+        this.button({ label: 'Suggested settings', onClick: () => this.suggest(),
+          title: 'Learning rates and other settings that work on this landscape' }),
+        this.startReadout.element),
+      this.statusLine,
+      this.note,
+      h('div', { class: 'or-table-wrap' }, h('table', {}, this.tableCaption,
+        h('thead', {}, h('tr', {}, ...['Optimizer', 'Status', 'Steps', 'Loss', 'Point (x, y)', 'Steps to target']
+          .map((t) => h('th', { scope: 'col' }, t)))),
+        this.tableBody)),
+      this.row(this.thresholdSelect.element),
+      h('h4', { class: 'gl-label' }, 'Racers and their settings'),
+      h('div', { class: 'or-racers' }, ...this.racerCards.map((c) => c.element)),
+    );
+    this.lossChart = this.own(new LineChart(this.lossHost, {
+      label: 'Loss after each step, one line per optimizer', xLabel: 'step', yLabel: 'loss', log: true,
+      series: RACERS.map((r) => ({ label: r.label, color: r.color })),
+    }));
+    this.lossChart.chart.data.datasets.forEach((d, i) => { d.borderDash = RACERS[i].dash; d.borderWidth = 2.25; });
+    this.lossChart.chart.options.plugins.legend.display = false; // the HTML key below serves both charts
+    this.reset();
+  }
+
+  _thresholdOption(v) {
+    const options = [0.01, 1e-4, 1e-6, 1e-8, 1e-10];
+    const best = options.reduce((a, b) => (Math.abs(Math.log10(b / v)) < Math.abs(Math.log10(a / v)) ? b : a));
+    return ['0.01', '0.0001', '0.000001', '1e-8', '1e-10'][options.indexOf(best)];
+  }
+
+  _racerCard(r) {
+    const toggle = this.checkbox({ label: `Race ${r.label}`, checked: false,
+      onChange: (on) => { r.enabled = on; this.restart(); } });
+    const sliders = {};
+    sliders.lr = this.slider({ label: `${r.label} learning rate η`, min: 0.0001, max: 2, scale: 'log', value: 0.01,
+      onInput: (v) => { r.settings.lr = v; this.restart(); } });
+    for (const e of EXTRA[r.id] ?? []) {
+      sliders[e.key] = this.slider({ label: `${r.label} ${e.label}`, min: e.min, max: e.max, step: e.step, value: e.min,
+        onInput: (v) => { r.settings[e.key] = v; this.restart(); } });
+    }
+    const element = h('div', { class: 'or-racer', role: 'group', 'aria-label': `${r.label} settings` },
+      h('h4', {}, swatch(r), r.label), toggle.element, ...Object.values(sliders).map((s) => s.element));
+    return { element, toggle, sliders, racer: r };
+  }
+
+  // --- state changes ------------------------------------------------------------------------
+
+  _landscapeParams() {
+    if (this.state.landscape !== 'bowl') return {};
+    return { condition: this.conditionSlider.value, angle: (this.angleSlider.value * Math.PI) / 180 };
+  }
+
+  /** Rebuild the engine models for the current landscape; optionally re-suggest settings. */
+  _rebuildLandscape({ keepSettings = false, keepStart = true } = {}) {
+    this.pause();
+    const bowl = this.state.landscape === 'bowl';
+    this.conditionSlider.disabled = !bowl;
+    this.angleSlider.disabled = !bowl;
+    this.race.setLandscape(this.state.landscape, this._landscapeParams());
+    const info = this.race.info;
+    this.view = { ...info.view };
+    if (!keepStart || !this.state.start) this.state.start = Array.from(info.start);
+    if (!keepSettings) this._applySettings(suggestedSettings(this.state.landscape, this.conditionSlider.value));
+    this._buildMap();
+    this.lossChart.setLogScale(this.state.landscape !== 'saddle');
+    this.lossChart.chart.options.scales.y.title.text = 'loss';
+    this.restart();
+  }
+
+  _buildMap() {
+    if (this.map) this.release(this.map);
+    const v = this.view;
+    this.map = this.own(new RaceMap(this.mapHost, {
+      label: `Optimizer paths on the ${this.state.landscape} landscape`, xLabel: 'x', yLabel: 'y',
+      valueLabel: 'loss', ...v, contours: 12,
+      colorScale: this.state.landscape === 'saddle' ? 'linear' : 'log',
+      onPick: (x, y) => this.moveStart([Number(x.toFixed(2)), Number(y.toFixed(2))]),
+    }));
+    this.map.setGrid(this.race.landscapeGrid(v, GRID), GRID, GRID);
+  }
+
+  _applySettings(all) {
+    for (const card of this.racerCards) {
+      const s = all[card.racer.id];
+      card.racer.settings = { ...s };
+      for (const [key, slider] of Object.entries(card.sliders)) slider.set(s[key]);
+    }
+  }
+
+  /** Back to step 0 for every racer (settings, start and landscape kept). */
+  restart() {
+    this.pause();
+    this.race.maxSteps = this.attrs['max-steps'];
+    this.race.start = [...this.state.start];
+    this.race.restart();
+    this.state.announced = false;
+    this._changed();
+  }
+
+  setLandscape(name) {
+    this.state.landscape = name;
+    this.landscapeSelect.value = name;
+    this.state.start = null;
+    this._rebuildLandscape({ keepSettings: false, keepStart: false });
+  }
+
+  moveStart(point) {
+    if (!point.every(Number.isFinite)) return;
+    this.state.start = point;
+    this.restart();
+  }
+
+  suggest() {
+    this._applySettings(suggestedSettings(this.state.landscape, this.conditionSlider.value));
+    this.restart();
+  }
+
+  stepOnce() {
+    this.pause();
+    this.race.advance(1);
+    this._changed();
+  }
+
+  run() {
+    if (this.race.finished) return;
+    this.runButton.textContent = 'Pause';
+    this.runButton.setAttribute('aria-pressed', 'true');
+    this.startLoop(() => {
+      if (this.reducedMotion) this.race.advance(this.race.maxSteps);
+      else this.race.advance(Math.min(60, 1 + Math.floor(this.race.step / 20)));
+      this._changed();
+      if (this.race.finished) {
+        this._stopped();
+        return false;
+      }
+      return true;
+    });
+  }
+
+  pause() {
+    if (this.looping) this.stopLoop();
+    this._stopped();
+  }
+
+  _stopped() {
+    if (!this.runButton) return;
+    this.runButton.textContent = 'Run';
+    this.runButton.setAttribute('aria-pressed', 'false');
+    this.requestDraw();
+  }
+
+  /** Everything back to the attributes. */
+  reset() {
+    this.pause();
+    const a = this.attrs;
+    this.state.landscape = a.landscape;
+    this.landscapeSelect.value = a.landscape;
+    this.conditionSlider.set(a.condition);
+    this.angleSlider.set(a.angle);
+    this.state.threshold = a.threshold;
+    this.thresholdSelect.value = this._thresholdOption(a.threshold);
+    const on = new Set(a.optimizers.split(',').map((s) => s.trim()));
+    for (const card of this.racerCards) {
+      card.racer.enabled = on.has(card.racer.id);
+      card.toggle.checked = card.racer.enabled;
+    }
+    this.state.start = a.start.length === 2 ? [...a.start] : null;
+    this._rebuildLandscape({ keepSettings: false, keepStart: true });
+  }
+
+  attributeChanged() {
+    this.reset();
+  }
+
+  _changed() {
+    this.requestDraw();
+    const detail = this._detail();
+    this.emit('gradlab-change', detail);
+    if (this.race.finished && !this.state.announced && this.race.racers.some((r) => r.enabled && r.trainer)) {
+      this.state.announced = true;
+      this.emit('gradlab-finish', detail);
+    }
+  }
+
+  _detail() {
+    return {
+      landscape: this.state.landscape, step: this.race.step,
+      racers: this.race.racers.map((r) => {
+        const s = this.race.snapshot(r, this.state.threshold);
+        return { id: s.id, enabled: s.enabled, status: s.status, steps: s.steps, loss: s.loss, point: s.point,
+          reachedAt: s.reachedAt };
+      }),
+    };
+  }
+
+  // --- drawing ------------------------------------------------------------------------------
+
+  draw() {
+    const race = this.race;
+    const snaps = race.racers.map((r) => race.snapshot(r, this.state.threshold));
+    const on = race.racers.filter((r) => r.enabled && r.trainer);
+
+    this.map.setPoint(this.state.start[0], this.state.start[1]);
+    this.map.setPaths(on.map((r) => ({ racer: r, xy: race.trajectory(r) })));
+    this.map.update();
+
+    race.racers.forEach((r, i) => {
+      if (r.enabled && r.trainer) {
+        this.lossChart.setSeries(i, race.history(r));
+        this.lossChart.chart.data.datasets[i].hidden = false;
+      } else {
+        this.lossChart.chart.data.datasets[i].data = [];
+        this.lossChart.chart.data.datasets[i].hidden = true;
+      }
+    });
+    this.lossChart.update();
+
+    this.startReadout.text(`(${num(this.state.start[0])}, ${num(this.state.start[1])})`);
+    this.legend.replaceChildren(...race.racers.map((r, i) => h('li', { class: r.enabled ? '' : 'or-off' },
+      swatch(r), `${r.label}${r.enabled ? '' : ' (off)'}`, h('span', { class: 'gl-visually-hidden' },
+        `: ${r.marker} marker, ${r.dash.length ? 'dashed' : 'solid'} line, ${STATUS_TEXT[snaps[i].status]}`))));
+
+    const saddle = this.state.landscape === 'saddle';
+    this.tableCaption.textContent = saddle
+      ? 'Results — “steps to target” counts the steps until the loss fell below −1 (off the saddle)'
+      : `Results — “steps to target” counts the steps until the loss fell below ${fmt(this.state.threshold)}`;
+    this.tableBody.replaceChildren(...snaps.filter((s) => s.enabled).map((s) => {
+      const r = race.racers.find((x) => x.id === s.id);
+      const point = s.point.length ? `(${s.point.map(num).join(', ')})` : '—';
+      return h('tr', { 'data-racer': s.id },
+        h('th', { scope: 'row' }, h('span', { class: 'or-legend' }, swatch(r)), ` ${s.label}`),
+        h('td', { class: `or-${s.status}` }, STATUS_TEXT[s.status]),
+        h('td', {}, String(s.steps)),
+        h('td', {}, s.status === 'error' ? '—' : num(s.loss)),
+        h('td', {}, point),
+        h('td', {}, s.reachedAt === null ? 'not yet' : String(s.reachedAt)));
+    }));
+
+    const errors = race.racers.filter((r) => r.enabled && r.error);
+    this.note.textContent = errors.map((r) => `${r.label}: ${r.error}.`).join(' ');
+    if (this.state.landscape === 'bowl') {
+      const k = this.conditionSlider.value;
+      this.note.textContent += `${this.note.textContent ? ' ' : ''}On this bowl plain gradient descent ` +
+        `(SGD) is stable only for η < 2/κ = ${num(2 / k)}.`;
+    }
+
+    const running = on.filter((r) => race.active(r)).length;
+    const done = snaps.filter((s) => s.enabled && s.reachedAt !== null)
+      .sort((a, b) => a.reachedAt - b.reachedAt);
+    let text;
+    if (!on.length) text = 'No racer is on: tick at least one “Race …” box below.';
+    else if (race.step === 0) text = `Ready: ${on.length} racers at the start. Press Step or Run.`;
+    else if (running && this.looping) text = `Running… step ${race.step}.`;
+    else if (running) text = `Paused at step ${race.step}.`;
+    else text = `Finished after ${race.step} steps.`;
+    if (done.length && race.step > 0) {
+      text += ` First to the target: ${done[0].label} (${done[0].reachedAt} steps).`;
+    }
+    this.statusLine.textContent = text;
+  }
+
+  // --- public properties --------------------------------------------------------------------
+  get racers() {
+    return this.race ? this.race.racers.map((r) => this.race.snapshot(r, this.state.threshold)) : [];
+  }
+  get landscape() { return this.state.landscape; }
+  get start() { return this.state.start ? [...this.state.start] : []; }
+  get threshold() { return this.state.threshold; }
+  get running() { return this.looping; }
+  get step() { return this.race?.step ?? 0; }
+}
+
+OptimRace.define();
