@@ -46,6 +46,6 @@ if [[ ${GRADLAB_SKIP_WASM:-0} != 1 ]]; then
 fi
 
 if [[ ${GRADLAB_SKIP_SITE:-0} != 1 && -f web/site/build.mjs ]]; then
-  say "site (node web/site/build.mjs)"
-  node web/site/build.mjs
+  say "site (node web/site/build.mjs -> dist/)"
+  node web/site/build.mjs --engine "$GRADLAB_ENGINE"
 fi

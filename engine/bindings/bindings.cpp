@@ -127,6 +127,8 @@ std::string type_of(const val& v) { return v.typeOf().as<std::string>(); }
 std::vector<double> to_vector(const val& v, const std::string& what) {
   require(!v.isUndefined() && !v.isNull() && v["length"].isNumber(),
           what + " must be an array of numbers");
+  const double length = v["length"].as<double>();
+  require_range(length >= 0 && length <= 5e7, what + " must hold at most 50000000 numbers");
   return emscripten::convertJSArrayToNumberVector<double>(v);
 }
 
@@ -156,11 +158,20 @@ double number_field(const val& obj, const char* field) {
 
 /// obj[field] as a non-negative integer within [lo, hi].
 std::size_t count_field(const val& obj, const char* field, double fallback, double lo, double hi) {
+  hi = std::min(hi, static_cast<double>(std::numeric_limits<std::uint32_t>::max()));
   const double x = number_field(obj, field, fallback);
   require_range(x == std::floor(x) && x >= lo && x <= hi,
                 std::string(field) + " must be an integer in [" + std::to_string(static_cast<long long>(lo)) +
                     ", " + std::to_string(static_cast<long long>(hi)) + "]");
   return static_cast<std::size_t>(x);
+}
+
+/// obj[field] as a seed: an integer in [0, 2^53) (uint64 on both builds; size_t is 32-bit in wasm).
+std::uint64_t seed_field(const val& obj, const char* field, double fallback) {
+  const double x = number_field(obj, field, fallback);
+  require_range(x == std::floor(x) && x >= 0 && x <= 9007199254740991.0,
+                std::string(field) + " must be an integer in [0, 2^53)");
+  return static_cast<std::uint64_t>(x);
 }
 
 std::string string_field(const val& obj, const char* field, const std::string& fallback) {
@@ -222,9 +233,9 @@ val dataset_to_js(const Dataset& d) {
 val make_dataset_js(const std::string& name, const val& options) {
   return guard([&] {
     const std::size_t n = count_field(options, "n", 100, 1, static_cast<double>(kMaxRows));
-    const double seed = count_field(options, "seed", 1, 0, 9007199254740991.0);
+    const std::uint64_t seed = seed_field(options, "seed", 1);
     const double noise = number_field(options, "noise", 0.0);
-    return dataset_to_js(make_dataset(name, n, static_cast<std::uint64_t>(seed), noise));
+    return dataset_to_js(make_dataset(name, n, seed, noise));
   });
 }
 
@@ -713,7 +724,7 @@ JsModel make_model_js(const val& spec) {
       } else {
         ms.activations = to_strings(spec["activations"], "activations");
       }
-      ms.seed = count_field(spec, "seed", 1, 0, 9007199254740991.0);
+      ms.seed = seed_field(spec, "seed", 1);
       ms.init = string_field(spec, "init", "uniform");
     } else {
       throw input_error("unknown model type \"" + type +

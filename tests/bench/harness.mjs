@@ -122,8 +122,8 @@ export function scoreCells(results, data, workloads) {
       if (cell.loss === undefined) continue;
       const tol = tolerance(spec, cell.precision);
       cell.tolerance = tol;
-      if (spec.kind === 'landscape') cell.agrees = cell.gridMaxRel <= tol;
-      else if (ref !== undefined) cell.agrees = Math.abs(cell.loss - ref) <= tol * Math.abs(ref);
+      if (spec.kind === 'landscape') cell.agrees = cell.gridMaxRel <= tol.rel;
+      else if (ref !== undefined) cell.agrees = Math.abs(cell.loss - ref) <= tol.rel * Math.abs(ref) + tol.abs;
     }
     // Keep the reports small: results (parameters, grids) are not needed once scored.
     for (const cell of Object.values(row)) delete cell.result;

@@ -100,7 +100,7 @@ export function markdown(results, workloads, { title, meta, lsLoss } = {}) {
     for (const [k, c] of Object.entries(results[spec.id] || {})) {
       if (c.error) errors.push(`- ${spec.id} ${k}: ${c.error}`);
       if (c.note) errors.push(`- ${spec.id} ${k}: note: ${c.note}`);
-      if (c.agrees === false) errors.push(`- ${spec.id} ${k}: final loss disagrees with the float64 reference beyond relative tolerance ${c.tolerance}`);
+      if (c.agrees === false) errors.push(`- ${spec.id} ${k}: final loss disagrees with the float64 reference beyond tolerance (relative ${c.tolerance.rel}, absolute ${c.tolerance.abs})`);
     }
   }
   if (errors.length) out.push('', 'Notes:', ...errors);

@@ -182,9 +182,13 @@ export function score(spec, result, data, refGrid) {
   return { loss: mlpLoss(net.sizes, spec.activations, spec.loss, result.params, data[spec.data]) };
 }
 
-/** Relative tolerance for agreement with the float64 reference engine. */
+/**
+ * Agreement with the float64 reference: |loss - ref| <= rel * |ref| + abs.
+ * float32 (TF.js): rounding sends a long nonconvex run down a slightly different path, so MLPs
+ * get 5% plus 1e-3 absolute (0.1% of W4's starting loss; W4 ends near 2e-3, where float32 Adam
+ * lands about 10% away). float64: W3a's 50,000 updates let summation-order differences grow.
+ */
 export function tolerance(spec, precision) {
-  if (precision === 'float32') return spec.kind === 'mlp' ? 5e-2 : 1e-4;
-  // W3a: 50,000 chaotic-ish updates let float64 rounding differences (summation order) grow.
-  return spec.id === 'W3a' ? 1e-4 : 1e-7;
+  if (precision === 'float32') return spec.kind === 'mlp' ? { rel: 5e-2, abs: 1e-3 } : { rel: 1e-4, abs: 0 };
+  return { rel: spec.id === 'W3a' ? 1e-4 : 1e-7, abs: 0 };
 }

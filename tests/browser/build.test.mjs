@@ -38,6 +38,7 @@ describe('authoring errors', () => {
     ['broken inline math', /broken\/bad-math\.md:10: broken math "\\frac\{1\}\{2"/],
     ['broken display math', /broken\/bad-math\.md:12: broken math/],
     ['missing front matter', /broken\/no-front-matter\.md:1: missing front matter/],
+    ['link to a missing lesson', /broken\/bad-math\.md:16: link "nowhere\.md" does not lead to a page/],
     ['inline style in raw HTML', /broken\/bad-widget\.md:14: inline style attributes are blocked/],
     ['missing front matter field', /broken\/bad-yaml\.md:1: front matter is missing "summary"/],
     ['order not an integer', /broken\/bad-yaml\.md:3: "order" must be a whole number/],
@@ -121,6 +122,8 @@ describe('a good build', { skip: !existsSync(engine) && `engine not built (${eng
     assert.match(html, /rel="prev" href="what-is-a-derivative.html"/);
     assert.match(html, /rel="next" href="chain-rule.html"/);
     assert.match(html, /aria-label="Prerequisites"[\s\S]*href="..\/lessons\/what-is-a-derivative.html"/);
+    // a link written as lesson.md is rewritten to the built page
+    assert.match(html, /href="what-is-a-derivative.html#the-slope-of-a-curve"/);
   });
 });
 

@@ -128,7 +128,7 @@ describe('lessons: optimizers, curvature, practice', () => {
     await widgetShot(w, 'widget-optim-race-bowl');
 
     // Turned by 30° (keyboard on the angle slider): Adam and RMSprop lose their edge.
-    const angle = w.getByLabel('Angle of the bowl’s long axis', { exact: true });
+    const angle = w.getByLabel('Angle of the bowl’s long axis (degrees)', { exact: true });
     await angle.focus();
     for (let i = 0; i < 30; i += 1) await page.keyboard.press('ArrowRight');
     assert.equal(await w.evaluate((el) => el.step), 0, 'a new angle restarts the race');
@@ -142,7 +142,7 @@ describe('lessons: optimizers, curvature, practice', () => {
     await widgetShot(w, 'widget-optim-race-turned');
 
     // SGD above 2/κ diverges: type the learning rate.
-    const lrBox = w.getByLabel('SGD learning rate η, exact value');
+    const lrBox = w.getByLabel('SGD: learning rate η, exact value');
     await lrBox.fill('0.05');
     await lrBox.press('Enter');
     await w.getByRole('button', { name: 'Run' }).click();

@@ -80,6 +80,84 @@ describe('lessons: backpropagation, attribution', () => {
     await site?.close();
   });
 
+  test('backpropagation by hand: forward and backward one node at a time, the lesson\'s numbers', async () => {
+    const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`);
+    await waitForWidgets(page);
+    const w = page.locator('gradlab-backprop-steps');
+    await w.scrollIntoViewIfNeeded();
+    // Oracle: the network written out, its chain rule, and a central difference.
+    const lossOf = ({ w1, b1, w2, b2 }, act = Math.tanh, x = 2, y = 1) => (w2 * act(w1 * x + b1) + b2 - y) ** 2;
+    const start = { w1: 0.5, b1: 0, w2: 1.5, b2: 0 };
+    const hv = Math.tanh(1);
+    const gy = 2 * (1.5 * hv - 1);
+    const expected = { yhat: gy, w2: gy * hv, b2: gy, h: gy * 1.5, a: gy * 1.5 * (1 - hv * hv),
+      w1: gy * 1.5 * (1 - hv * hv) * 2, b1: gy * 1.5 * (1 - hv * hv) };
+    // The lesson's hand-worked numbers (six decimals).
+    const lesson = { yhat: 0.284782, w2: 0.216889, b2: 0.284782, h: 0.427174, a: 0.179402, w1: 0.358804, b1: 0.179402 };
+    for (const k of Object.keys(lesson)) close(expected[k], lesson[k], 5e-7, `oracle vs lesson ${k}`);
+
+    assert.equal(await w.evaluate((el) => el.forwardShown), 0);
+    const backward = w.getByRole('button', { name: 'Backward: next gradient' });
+    assert.equal(await backward.isDisabled(), true);
+    // Keyboard: Forward four times.
+    const forward = w.getByRole('button', { name: 'Forward: next node' });
+    await forward.focus();
+    for (let i = 0; i < 4; i += 1) await page.keyboard.press('Enter');
+    assert.equal(await w.evaluate((el) => el.forwardShown), 4);
+    assert.equal(await forward.isDisabled(), true);
+    const values = await w.evaluate((el) => el.values);
+    close(values.a, 1, 1e-12, 'a');
+    close(values.h, hv, 1e-12, 'h');
+    close(values.loss, lossOf(start), 1e-12, 'L');
+    close(values.loss, 0.020275, 5e-7, 'L (lesson)');
+    // Mouse: Backward eight times; each press adds one line.
+    for (let i = 0; i < 8; i += 1) await backward.click();
+    assert.equal(await w.evaluate((el) => el.backwardShown), 8);
+    const lines = await w.locator('.bs-steps li').allTextContents();
+    assert.equal(lines.length, 12);
+    assert.match(lines[4], /Start at the loss/);
+    assert.match(lines[6], /∂L\/∂w₂ = ∂L\/∂ŷ × h = 0\.284782 × 0\.761594 = 0\.216889/);
+    assert.match(lines[11], /∂L\/∂b₁ = ∂L\/∂a × 1 = 0\.179402/);
+    const grads = await w.evaluate((el) => el.gradients);
+    for (const k of Object.keys(expected)) close(grads[k], expected[k], 1e-12, `∂L/∂${k}`);
+    const fd = await w.evaluate((el) => el.finiteDifferences);
+    for (const k of ['w1', 'b1', 'w2', 'b2']) {
+      const up = { ...start, [k]: start[k] + 1e-6 };
+      const down = { ...start, [k]: start[k] - 1e-6 };
+      close(fd[k], (lossOf(up) - lossOf(down)) / 2e-6, 1e-7, `central difference ${k}`);
+      close(fd[k], expected[k], 1e-6, `central difference vs chain ${k}`);
+    }
+    const cells = await w.locator('tbody tr td:nth-child(3)').allTextContents();
+    assert.deepEqual(cells, ['0.358804', '0.179402', '0.216889', '0.284782']);
+    await widgetShot(w, 'widget-backprop-steps');
+
+    // One training step with η = 0.1: the lesson's new parameters and loss.
+    await w.getByRole('button', { name: /Take a training step/ }).click();
+    const p = await w.evaluate((el) => el.parameters);
+    close(p.w1, 0.464120, 5e-7, 'w1 after the step');
+    close(p.b1, -0.017940, 5e-7, 'b1 after the step');
+    close(p.w2, 1.478311, 5e-7, 'w2 after the step');
+    close(p.b2, -0.028478, 5e-7, 'b2 after the step');
+    const stepped = await w.evaluate((el) => el.lastStep);
+    close(stepped.after, lossOf(p), 1e-12, 'loss after the step');
+    close(stepped.after, 0.001428, 5e-7, 'loss after the step (lesson)');
+    assert.match(await w.locator('.bs-note').textContent(), /from 0\.0202753 to 0\.00142/);
+
+    // Question 2 of the lesson: ReLU with the starting numbers gives ∂L/∂w₁ = 3.
+    await w.getByRole('button', { name: 'Reset' }).click();
+    await w.getByLabel('Activation').selectOption('relu');
+    await w.getByRole('button', { name: 'Show all' }).click();
+    close((await w.evaluate((el) => el.gradients)).w1, 3, 1e-12, 'ReLU ∂L/∂w₁');
+    // Keyboard on a slider: x from 2 to 0 makes ∂L/∂w₁ exactly 0 (question 1).
+    await w.getByLabel('Input x', { exact: true }).focus();
+    for (let i = 0; i < 20; i += 1) await page.keyboard.press('ArrowLeft');
+    close((await w.evaluate((el) => el.gradients)).w1, 0, 1e-12, '∂L/∂w₁ at x = 0');
+    await w.getByRole('button', { name: 'Clear' }).click();
+    assert.equal(await w.evaluate((el) => el.backwardShown), 0);
+    await checkPage(page, problems, 'backpropagation (by hand)');
+    await page.close();
+  });
+
   test('backpropagation: chain for one weight = plain-JS central difference on a tiny fixed network', async () => {
     const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`);
     await waitForWidgets(page);
@@ -244,6 +322,19 @@ describe('lessons: backpropagation, attribution', () => {
     const reluLoss = await w.evaluate((el) => { el.step(1000); return el.loss; });
     assert.ok(reluLoss < 0.3, `relu, 4 layers, sgd: loss after 1000 steps ${reluLoss}`);
     await widgetShot(w, 'widget-backprop-net-relu-trained');
+
+    // The lesson's "too large a step": Adam at learning rate 1 kills every ReLU neuron; the
+    // gradient is then exactly zero, the loss stays at ln 2 and the trainer reports converged.
+    await w.getByRole('button', { name: 'Reset' }).click();
+    await w.getByLabel('Activation of hidden layers').selectOption('relu');
+    const lrBox = w.getByLabel('Learning rate (log scale), exact value');
+    await lrBox.fill('1');
+    await lrBox.press('Enter');
+    const dead = await w.evaluate((el) => { el.step(1000); return { status: el.status, loss: el.loss, lr: el.settings.learningRate }; });
+    assert.equal(dead.lr, 1);
+    assert.equal(dead.status, 'converged');
+    close(dead.loss, Math.LN2, 0.01, 'loss of a network of dead ReLUs');
+    assert.match(await w.locator('.bn-status').textContent(), /Converged/);
 
     await screenshot(page, 'lesson-backpropagation-tested');
     await checkPage(page, problems, 'backpropagation (vanishing)');

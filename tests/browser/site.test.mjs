@@ -146,6 +146,9 @@ describe('site', () => {
     await assert.doesNotReject(badge(last).filter({ hasText: 'Completed' }).waitFor());
     const summary = await page.locator('[data-progress-summary]').textContent();
     assert.match(summary, new RegExp(`^1 of ${lessons.length} lessons completed`));
+    const cont = page.locator('[data-continue] a');
+    assert.equal(await cont.getAttribute('href'), `lessons/${first}.html`);
+    assert.equal(await cont.textContent(), `Continue: ${lessons[0].title}`);
     await screenshot(page, 'home-with-progress');
 
     // Reset clears everything.

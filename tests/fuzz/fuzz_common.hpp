@@ -44,6 +44,15 @@ inline bool strict() {
   return on;
 }
 
+/// GRADLAB_FUZZ_TRACE=1 makes targets print the engine calls they make (to reproduce a crash).
+inline bool trace() {
+  static const bool on = [] {
+    const char* v = std::getenv("GRADLAB_FUZZ_TRACE");
+    return v && v[0] == '1';
+  }();
+  return on;
+}
+
 /// Runs f; returns true if it succeeded, false if it threw std::invalid_argument (the engine's
 /// documented rejection). Anything else propagates and kills the process.
 template <class F>

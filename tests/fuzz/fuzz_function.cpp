@@ -51,6 +51,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     params[key] = param_value(fdp, key);
   }
 
+  if (trace()) {
+    std::fprintf(stderr, "make_function(\"%s\"", name.c_str());
+    for (const auto& kv : params) std::fprintf(stderr, ", %s=%.17g", kv.first.c_str(), kv.second);
+    std::fprintf(stderr, ")\n");
+  }
   std::unique_ptr<gradlab::Function> f;
   if (!accepts([&] { f = gradlab::make_function(name, params); })) return 0;
   FUZZ_CHECK(f != nullptr);

@@ -95,15 +95,20 @@ test('10,000 create/delete cycles do not leak', () => {
     const m = gl.model({ type: 'mlp', sizes: [2, 8, 1], activations: ['tanh', 'sigmoid'], loss: 'bce' });
     const f = gl.model({ type: 'function', name: 'bowl', condition: 5 });
     const g = gl.graph();
+    let t = null;
     try {
       m.setData({ x: [0, 1, 1, 0], y: [1, 0], rows: 2 });
       m.evaluate();
       f.hessian();
       g.op('sigmoid', [g.input('x', [1, 2, 3])]);
+      t = gl.trainer(m, { type: 'adam', lr: 0.01 });
+      m.delete(); // the trainer keeps the objective alive until it is deleted too
+      t.run(2);
     } finally {
       m.delete();
       f.delete();
       g.delete();
+      t?.delete();
     }
   };
   for (let k = 0; k < 100; k++) cycle(); // warm up (first-use allocations, memory growth)

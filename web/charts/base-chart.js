@@ -30,6 +30,13 @@ export const SERIES_COLORS = [COLORS.blue, COLORS.orange, COLORS.green, COLORS.p
 const FONT = { family: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif',
   size: 12 };
 
+// Log axes: label the powers of ten only, as 0.001 … 1 … 1000 (Chart.js would print
+// "100.000" with uniform decimals, which reads as a hundred thousand in many locales).
+function logTick(value) {
+  const exponent = Math.log10(value);
+  return Math.abs(exponent - Math.round(exponent)) < 1e-9 ? formatShort(value) : '';
+}
+
 /** Axis options with a title. */
 export function axis({ title, min, max, type = 'linear', grid = true } = {}) {
   return {
@@ -37,7 +44,8 @@ export function axis({ title, min, max, type = 'linear', grid = true } = {}) {
     min,
     max,
     title: title ? { display: true, text: title, color: COLORS.ink, font: { ...FONT, size: 13 } } : undefined,
-    ticks: { color: '#3d4652', font: FONT, maxTicksLimit: 8 },
+    ticks: { color: '#3d4652', font: FONT, maxTicksLimit: 8,
+      ...(type === 'logarithmic' ? { callback: logTick } : {}) },
     grid: { color: grid ? COLORS.grid : 'transparent' },
     border: { color: '#8795a6' },
   };

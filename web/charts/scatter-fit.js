@@ -68,6 +68,7 @@ export class ScatterFit extends BaseChart {
    */
   setFit(fit, n = 100) {
     const data = [];
+    this.fitText = ''; // setLine() describes straight lines
     if (typeof fit === 'function') {
       this._fitFn = fit;
       const { min, max } = this._xRange();

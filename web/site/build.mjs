@@ -32,6 +32,7 @@ const repo = path.resolve(here, '../..');
 const REQUIRED = ['title', 'order', 'summary', 'prerequisites'];
 const KNOWN_KEYS = new Set([...REQUIRED, 'widgets']);
 const SLUG_RE = /^[a-z0-9][a-z0-9-]*$/;
+const SITE_PAGES = new Set(['index.html', 'authoring.html']);
 
 /** Split "---\nyaml\n---\nbody" into parts with line numbers (1-based). */
 function splitFrontMatter(text) {
@@ -118,7 +119,7 @@ export async function loadLessons(lessonsDir, { mathStyles = new MathStyles() } 
       else for (const tag of w) if (!widgets[tag]) bad('widgets', `unknown widget "${tag}" in "widgets" (known: ${Object.keys(widgets).join(', ')})`);
     }
 
-    const { html, errors: mdErrors, tokens } = renderer.render(fm.body, fm.bodyFirstLine);
+    const { html, errors: mdErrors, tokens, links } = renderer.render(fm.body, fm.bodyFirstLine);
     for (const e of mdErrors) report(file, e.line, e.message);
     for (const e of findCspProblems(tokens)) report(file, fm.bodyFirstLine + e.line, e.message);
     for (const found of findWidgetTags(tokens)) {
@@ -143,6 +144,7 @@ export async function loadLessons(lessonsDir, { mathStyles = new MathStyles() } 
         summary: data.summary.trim(),
         prerequisites: data.prerequisites ?? [],
         widgets: data.widgets ?? [],
+        links,
         orderLine: keyLine(fm, 'order'),
         prereqLine: keyLine(fm, 'prerequisites'),
       });
@@ -165,6 +167,13 @@ export async function loadLessons(lessonsDir, { mathStyles = new MathStyles() } 
       }
     }
     l.prerequisiteLessons = l.prerequisites.filter((p) => bySlug.has(p)).map((p) => bySlug.get(p));
+    // Relative links are resolved from dist/lessons/: other lessons, or ../index.html etc.
+    for (const { line, href, written } of l.links) {
+      const target = path.posix.normalize(`lessons/${href}`);
+      const lesson = /^lessons\/([^/]+)\.html$/.exec(target);
+      const ok = lesson ? bySlug.has(lesson[1]) : SITE_PAGES.has(target);
+      if (!ok) report(l.file, line, `link "${written}" does not lead to a page of the site (lessons link to each other as "slug.md" or "slug.html")`);
+    }
   }
   lessons.sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug));
   errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);

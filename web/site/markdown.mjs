@@ -174,6 +174,25 @@ export function createRenderer(mathStyles) {
     }
   });
 
+  // Links between lessons: "chain-rule.md" (works in a Markdown preview too) becomes
+  // "chain-rule.html"; every relative link is recorded so the build can check its target.
+  md.core.ruler.push('lesson_links', (state) => {
+    const walk = (tokens, line) => {
+      for (const t of tokens) {
+        const here = t.map ? state.env.firstLine + t.map[0] : line;
+        if (t.children) walk(t.children, here);
+        if (t.type !== 'link_open') continue;
+        const href = t.attrGet('href') ?? '';
+        if (/^([a-z][a-z0-9+.-]*:|#|\/\/)/i.test(href)) continue; // absolute or in-page
+        const [pathPart, hash = ''] = href.split('#');
+        const rewritten = pathPart.replace(/\.md$/, '.html');
+        if (rewritten !== pathPart) t.attrSet('href', rewritten + (hash ? `#${hash}` : ''));
+        state.env.links.push({ line: here, href: rewritten, written: pathPart });
+      }
+    };
+    walk(state.tokens, state.env.firstLine);
+  });
+
   md.renderer.rules.math_inline = (tokens, i) => tokens[i].meta.html;
   md.renderer.rules.math_block = (tokens, i) =>
     `<div class="math-display">${tokens[i].meta.html}</div>\n`;
@@ -201,10 +220,10 @@ export function createRenderer(mathStyles) {
   return {
     md,
     render(body, firstLine) {
-      const env = { errors: [], firstLine };
+      const env = { errors: [], firstLine, links: [] };
       const tokens = md.parse(body, env);
       const html = md.renderer.render(tokens, md.options, env);
-      return { html, errors: env.errors, tokens };
+      return { html, errors: env.errors, tokens, links: env.links };
     },
   };
 }

@@ -54,6 +54,18 @@ function renderHome() {
   }
   const reset = document.querySelector('[data-reset-progress]');
   if (reset) reset.hidden = visited === 0;
+  // "Continue" leads to the first lesson, in course order, not yet completed.
+  const cont = document.querySelector('[data-continue]');
+  const nextCard = cards.find((card) => card.dataset.progress !== 'completed');
+  if (cont) {
+    cont.hidden = visited === 0 || !nextCard;
+    if (nextCard) {
+      const link = cont.querySelector('a');
+      const title = nextCard.querySelector('h3 a');
+      link.href = title.getAttribute('href');
+      link.textContent = `Continue: ${title.textContent}`;
+    }
+  }
 }
 
 function initHome() {

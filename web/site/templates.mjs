@@ -86,6 +86,7 @@ ${siteHeader(root, 'home')}
         <h2 id="lessons-title">Lessons</h2>
         <p class="progress-summary" data-progress-summary role="status">${lessons.length} lessons</p>
       </div>
+      <p class="continue" data-continue hidden><a class="button button-primary" href="lessons/${lessons[0]?.slug}.html">Continue</a></p>
       <ol class="lesson-list">
 ${items}
       </ol>

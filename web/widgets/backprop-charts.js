@@ -37,10 +37,9 @@ export class BarChart extends BaseChart {
     if (!log) valueAxis.beginAtZero = true;
     else {
       // Label powers of ten only (a log axis otherwise crowds 0.05, 0.01, 0.005 … together).
-      valueAxis.ticks.callback = (v) => {
-        const e = Math.log10(v);
-        return Math.abs(e - Math.round(e)) < 1e-9 ? formatShort(v) : '';
-      };
+      const power = (v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9;
+      valueAxis.ticks.callback = (v, _, ticks) =>
+        (power(v) || ticks.filter((t) => power(t.value)).length < 2 ? formatShort(v) : '');
     }
     this._create({
       type: 'bar',

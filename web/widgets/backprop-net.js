@@ -219,7 +219,7 @@ export class BackpropNet extends GradlabWidget {
     this.lossChart = this.own(new LineChart(this.lossHost, { label: 'Training loss over steps', log: true,
       series: [{ label: 'loss', color: COLORS.blue }] }));
     this.normsChart = this.own(new BarChart(this.normsHost, { label: 'Size of the gradient of each weight matrix',
-      xLabel: 'layer', yLabel: '‖∂L/∂W‖ (log)', log: true, series: [{ label: '‖∂L/∂W‖', color: COLORS.purple }] }));
+      xLabel: 'weights of layer (last: output)', yLabel: '‖∂L/∂W‖ (log)', log: true, series: [{ label: '‖∂L/∂W‖', color: COLORS.purple }] }));
     this._build();
   }
 
@@ -460,14 +460,15 @@ export class BackpropNet extends GradlabWidget {
     this.lossChart.update();
 
     const L = snap.norms.length;
-    const names = snap.norms.map((_, l) => (l === L - 1 ? `W${sub(l + 1)} (output)` : `W${sub(l + 1)}`));
+    const names = snap.norms.map((_, l) => `W${sub(l + 1)}`);
     this.normsChart.setCategories(names);
     this.normsChart.setValues(0, snap.norms);
     this.normsChart.update();
     const first = snap.norms[0];
     const last = snap.norms[L - 1];
     const ratio = last > 0 ? first / last : NaN;
-    this.normsText.textContent = `${names.map((nm, l) => `‖∂L/∂${nm.split(' ')[0]}‖ = ${num(snap.norms[l])}`).join(';  ')}.` +
+    this.normsText.textContent = `${names.map((nm, l) => `‖∂L/∂${nm}‖ = ${num(snap.norms[l])}`).join(';  ')} ` +
+      `(W${sub(L)} feeds the output neuron).` +
       (Number.isFinite(ratio) && L > 1 ? ` The first layer's gradient is ${num(ratio)} × the output layer's.` : '');
 
     this._drawChain(c, s);

@@ -30,7 +30,12 @@ let enginePromise = null;
 
 /** The page's shared engine instance (loaded once, on first use). */
 export function sharedEngine() {
-  if (!enginePromise) enginePromise = Promise.resolve().then(() => loadEngine());
+  if (!enginePromise) {
+    enginePromise = Promise.resolve().then(() => loadEngine()).catch((error) => {
+      enginePromise = null; // widgets connected later may try again
+      throw error;
+    });
+  }
   return enginePromise;
 }
 
@@ -567,9 +572,12 @@ export class GradlabWidget extends HTMLElement {
       hint);
 
     let current = clamp(Number.isFinite(value) ? value : min);
-    const sync = (v, { fromNumber = false } = {}) => {
+    // NOTE: a log slider's value is rounded to 3 significant digits; writing that back to the
+    // range would snap the thumb back to where it was (ArrowRight at 0.01 gave 0.01 again), so a
+    // move of the range itself keeps the thumb where the user put it.
+    const sync = (v, { fromNumber = false, fromRange: moved = false } = {}) => {
       current = v;
-      range.value = String(toRange(v));
+      if (!moved) range.value = String(toRange(v));
       range.setAttribute('aria-valuetext', `${show(v)}${unit ? ` ${unit}` : ''}`);
       if (!fromNumber) number.value = show(v);
     };
@@ -582,7 +590,7 @@ export class GradlabWidget extends HTMLElement {
 
     range.addEventListener('input', () => {
       setHint('');
-      sync(fromRange(range.value));
+      sync(fromRange(range.value), { fromRange: true });
       guarded(onInput, current);
     });
     range.addEventListener('change', () => guarded(onChange, current));
@@ -626,8 +634,12 @@ export class GradlabWidget extends HTMLElement {
       get value() { return current; },
       set(v, { silent = true } = {}) {
         if (!Number.isFinite(v)) return;
-        setHint('');
-        sync(clamp(v));
+        // A widget echoing back the value it already shows (e.g. from draw()) changes nothing:
+        // the hint ("using 40"), the thumb of a log slider and half-typed text all stay.
+        if (clamp(v) !== current) {
+          setHint('');
+          sync(clamp(v));
+        }
         if (!silent) guarded(onInput, current);
       },
       set disabled(flag) { range.disabled = flag; number.disabled = flag; },

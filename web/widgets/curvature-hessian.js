@@ -36,7 +36,8 @@ import { GradlabWidget, h } from './base.js';
 import { HeatmapChart, COLORS } from '../charts/index.js';
 import { fmt } from './exam-math.js';
 
-const num = (v) => fmt(v, 4);
+// Round-off of a step that lands exactly on a point (1e-16) is shown as 0.
+const num = (v) => fmt(Math.abs(v) < 1e-12 ? 0 : v, 4);
 const GRID = 90;
 const RUN_STEPS = 200;
 
@@ -217,7 +218,7 @@ export class CurvatureHessian extends GradlabWidget {
     });
     this.conditionSlider = this.slider({ label: 'Condition number κ', min: 1, max: 100, step: 1,
       value: this.attrs.condition, onInput: () => this._rebuild() });
-    this.angleSlider = this.slider({ label: 'Angle of the long axis', min: -90, max: 90, step: 1, unit: '°',
+    this.angleSlider = this.slider({ label: 'Angle of the long axis (degrees)', min: -90, max: 90, step: 1,
       value: this.attrs.angle, onInput: () => this._rebuild() });
     this.xSlider = this.slider({ label: 'Point x', min: -3, max: 3, step: 0.01, value: 0,
       onInput: (v) => this.moveTo([v, this.state.point[1]]) });
@@ -429,7 +430,9 @@ export class CurvatureHessian extends GradlabWidget {
     const kappa = this.conditionNumber;
     this.out.kappa.text(kappa === null ? 'none (a curvature ≤ 0)' : num(kappa));
     const limit = this.maxStableLearningRate;
-    this.out.limit.text(limit === null ? 'none (no upward curve)' : num(limit));
+    if (limit === null) this.out.limit.text('none (no upward curve)');
+    else if (l2 < 0) this.out.limit.text(`${num(limit)} along λ₁ only (along λ₂ steps always move away)`);
+    else this.out.limit.text(num(limit));
 
     let kind;
     if (l1 > 0 && l2 > 0) kind = 'Both curvatures are positive: the surface bends up in every direction here (bowl-shaped).';

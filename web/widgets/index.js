@@ -2,6 +2,7 @@
 // Keep this a plain list (one line per widget, alphabetical); each module calls define().
 import './attribution-explorer.js';
 import './backprop-net.js';
+import './backprop-steps.js';
 import './chain-graph.js';
 import './curvature-hessian.js';
 import './derivative-slope.js';

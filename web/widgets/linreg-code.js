@@ -343,11 +343,12 @@ export class LinregCode extends GradlabWidget {
       : `After ${s.step} iterations gradient descent is ${num(s.distance)} away from w*.`;
 
     const start = st.startWeights.map((v) => (Number.isInteger(v) ? `${v}.0` : String(v)));
+    const printed = `w = [${s.w.map((v) => (Number.isFinite(v) ? v.toFixed(4) : 'overflow')).join(', ')}]` +
+      `  loss = ${Number.isFinite(s.loss) ? s.loss.toFixed(6) : 'overflow'}`;
+    const done = s.step >= st.iterations || status === 'converged' || status === 'diverged';
     this.code.textContent = `w = [${start.join(', ')}]   # ${st.start === 'random' ? `random start, seed ${st.seed}` : 'fixed start'}\n` +
       `lr = ${st.lr}\nsteps = ${st.iterations}\n# ...the loop above...\n` +
-      `# prints: w = [${s.w.map((v) => (Number.isFinite(v) ? v.toFixed(4) : 'overflow')).join(', ')}]` +
-      `  loss = ${Number.isFinite(s.loss) ? s.loss.toFixed(6) : 'overflow'}` +
-      (s.step < st.iterations && status !== 'diverged' ? `\n# (after ${s.step} of ${st.iterations} steps so far)` : '');
+      (done ? `# prints: ${printed}` : `# after ${s.step} of ${st.iterations} steps:\n# ${printed}`);
   }
 
   // --- public properties --------------------------------------------------------------------

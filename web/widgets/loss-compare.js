@@ -30,7 +30,7 @@ import { GradlabWidget, h } from './base.js';
 import { BaseChart, axis, COLORS } from '../charts/index.js';
 import { fmt } from './exam-math.js';
 
-const num = (v) => fmt(v, 4);
+const num = (v) => fmt(v, 5);
 const SPAN = { min: -5, max: 15 };
 const OUTLIER = { prediction: 3, target: 13 };
 const KINDS = {
@@ -93,14 +93,14 @@ export class LossCompare extends GradlabWidget {
   static styles = `
     .lc-rows { display: grid; gap: .5rem; }
     .lc-row { display: grid; gap: .25rem 1rem; align-items: end; background: #fff; border: 1px solid #dde3ea;
-      border-radius: 8px; padding: .45rem .7rem; grid-template-columns: minmax(12rem, 2fr) auto; }
+      border-radius: 8px; padding: .45rem .7rem; grid-template-columns: minmax(12rem, 2fr) 12.5rem; }
     .lc-row .gl-readout { min-width: 8rem; }
     .lc-actual { margin: 0; font-size: .92rem; color: #2b323b; }
     @media (max-width: 560px) { .lc-row { grid-template-columns: 1fr; } }
     .lc-table-wrap { overflow-x: auto; background: #fff; border: 1px solid #dde3ea; border-radius: 8px;
       padding: .5rem .7rem; }
     table { border-collapse: collapse; font-variant-numeric: tabular-nums; min-width: 100%; }
-    caption { text-align: left; font-weight: 600; padding-bottom: .3rem; }
+    caption { text-align: left; font-weight: 600; padding-bottom: .3rem; caption-side: top; }
     th, td { padding: .2rem .6rem; text-align: right; border-bottom: 1px solid #e3e8ee; }
     th { font-weight: 600; font-size: .9rem; }
     tfoot td, tfoot th { font-weight: 700; border-bottom: 0; border-top: 2px solid #c5ced9; }
@@ -148,8 +148,8 @@ export class LossCompare extends GradlabWidget {
       h('div', { class: 'lc-table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Loss table, term by term' },
         h('table', {}, this.tableCaption,
           h('thead', {}, h('tr', {},
-            h('th', { scope: 'col' }, 'example'), h('th', { scope: 'col' }, 'prediction ŷ'),
-            h('th', { scope: 'col' }, 'actual y'), h('th', { scope: 'col' }, 'error ŷ − y'),
+            h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'ŷ'),
+            h('th', { scope: 'col' }, 'y'), h('th', { scope: 'col' }, 'ŷ − y'),
             this.termHead, h('th', { scope: 'col' }, '∂loss/∂ŷ'))),
           this.tableBody, this.tableFoot)),
       this.note,
@@ -269,8 +269,8 @@ export class LossCompare extends GradlabWidget {
       row.slider.set(s.preds[i]);
       row.grad.set(s.gradient[i]);
     });
-    this.tableCaption.textContent = `${info.long}: each example's ${info.term}` +
-      (s.kind === 'huber' ? ` (δ = ${num(this.attrs.delta)})` : '');
+    this.tableCaption.textContent = `${info.long}, example by example (ŷ predicted, y actual): ` +
+      `${info.term}${s.kind === 'huber' ? ` (δ = ${num(this.attrs.delta)})` : ''}`;
     this.termHead.textContent = s.kind === 'mse' ? '(ŷ − y)²' : s.kind === 'mae' ? '|ŷ − y|' : 'Huber term';
     this.tableBody.replaceChildren(...s.preds.map((p, i) => h('tr', {},
       h('td', {}, String(i + 1)), h('td', {}, num(p)), h('td', {}, num(s.targets[i])),
@@ -284,7 +284,7 @@ export class LossCompare extends GradlabWidget {
     const worst = s.terms.indexOf(Math.max(...s.terms));
     const share = sum > 0 ? s.terms[worst] / sum : 0;
     this.note.textContent = sum > 0
-      ? `Example ${worst + 1} contributes ${Math.round(share * 100)}% of the total. ` +
+      ? `Example ${worst + 1} contributes ${(share * 100).toFixed(1)}% of the total. ` +
         (s.kind === 'mae'
           ? `With MAE every slope has the same size, 1/${n} = ${num(1 / n)}, however big the miss.`
           : s.kind === 'huber'

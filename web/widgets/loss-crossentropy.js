@@ -29,7 +29,7 @@ import { GradlabWidget, h } from './base.js';
 import { CurveChart } from '../charts/index.js';
 import { fmt } from './exam-math.js';
 
-const num = (v) => fmt(v, 4);
+const num = (v) => fmt(v, 5);
 const P_RANGE = { min: 0.01, max: 0.99 };
 const PRESETS = [0.8, 0.5, 0.1];
 const VIEW = { xMin: 0.01, xMax: 1, yMin: 0, yMax: 5 };

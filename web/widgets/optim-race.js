@@ -41,7 +41,7 @@
 // reachedAt, settings}), landscape, start ([x, y]), threshold, running (boolean), step (the
 // race's step count). Methods: stepOnce(), run(), pause(), reset().
 
-import { GradlabWidget, h } from './base.js';
+import { GradlabWidget, h, formatShort } from './base.js';
 import { HeatmapChart, LineChart } from '../charts/index.js';
 import { fmt } from './exam-math.js';
 
@@ -63,9 +63,9 @@ export const RACER_IDS = RACERS.map((r) => r.id);
 
 /** Extra settings of each optimizer: slider ranges and the engine option they set. */
 const EXTRA = {
-  momentum: [{ key: 'momentum', label: 'Momentum μ', min: 0.05, max: 0.99, step: 0.01 }],
-  nesterov: [{ key: 'momentum', label: 'Momentum μ', min: 0.05, max: 0.99, step: 0.01 }],
-  rmsprop: [{ key: 'alpha', label: 'Smoothing α', min: 0.5, max: 0.999, step: 0.001 }],
+  momentum: [{ key: 'momentum', label: 'μ (share of the velocity kept)', min: 0.05, max: 0.99, step: 0.01 }],
+  nesterov: [{ key: 'momentum', label: 'μ (share of the velocity kept)', min: 0.05, max: 0.99, step: 0.01 }],
+  rmsprop: [{ key: 'alpha', label: 'α (smoothing of the squared gradients)', min: 0.5, max: 0.999, step: 0.001 }],
   adam: [
     { key: 'beta1', label: 'β₁ (gradient average)', min: 0, max: 0.99, step: 0.01 },
     { key: 'beta2', label: 'β₂ (squared-gradient average)', min: 0.9, max: 0.9999, step: 0.0001 },
@@ -73,6 +73,8 @@ const EXTRA = {
 };
 
 const round2 = (v) => Number(v.toPrecision(2));
+const SUP = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+const superscript = (k) => [...String(k)].map((c) => SUP[c] ?? c).join('');
 
 /**
  * Suggested settings per landscape (checked by running the engine: every racer on by default
@@ -290,6 +292,33 @@ class RaceMap extends HeatmapChart {
     this.paths = paths;
   }
 
+  setGrid(values, nx, ny) {
+    super.setGrid(values, nx, ny);
+    this._bgKey = '';
+  }
+
+  // The colour image and contours only change with the grid or the chart's size, but a race
+  // redraws every frame: paint them once into an off-screen canvas and copy that.
+  _drawImage(chart) {
+    const { canvas, chartArea: a } = chart;
+    const key = `${canvas.width}x${canvas.height}:${a.left},${a.top},${a.width},${a.height}`;
+    if (key !== this._bgKey) {
+      this._bg ??= document.createElement('canvas');
+      this._bg.width = canvas.width;
+      this._bg.height = canvas.height;
+      const ctx = this._bg.getContext('2d');
+      const ratio = canvas.width / Math.max(1, canvas.clientWidth || canvas.width);
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      super._drawImage({ ctx, chartArea: a, scales: chart.scales });
+      this._bgKey = key;
+    }
+    const ctx = chart.ctx;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this._bg, 0, 0);
+    ctx.restore();
+  }
+
   _drawPaths(chart) {
     const { ctx, chartArea: area, scales: { x: sx, y: sy } } = chart;
     const { xMin, xMax, yMin, yMax } = this.extent;
@@ -409,11 +438,13 @@ export class OptimRace extends GradlabWidget {
   static tag = 'gradlab-optim-race';
 
   static styles = `
-    .or-top { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 20rem), 1fr)); }
+    .or-top { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 24rem), 1fr)); }
+    .or-top .gl-chart-box.gl-chart-square { max-height: 460px; }
     .or-legend { display: flex; flex-wrap: wrap; gap: .3rem 1rem; margin: .25rem 0 0; padding: 0;
       list-style: none; font-size: .92rem; }
     .or-legend li { display: flex; align-items: center; gap: .35rem; }
-    .or-legend li.or-off { opacity: .45; text-decoration: line-through; }
+    .or-legend li.or-off { color: #4a5360; text-decoration: line-through; }
+    .or-legend li.or-off svg { opacity: .4; }
     .or-swatch { flex: none; background: #fff; border-radius: 3px; }
     .or-racers { display: grid; gap: .6rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 17rem), 1fr)); }
     .or-racer { background: #fff; border: 1px solid #dde3ea; border-radius: 8px; padding: .5rem .7rem;
@@ -426,7 +457,11 @@ export class OptimRace extends GradlabWidget {
     .or-table-wrap { overflow-x: auto; }
     table { border-collapse: collapse; font-variant-numeric: tabular-nums; width: 100%; background: #fff; }
     caption { text-align: left; font-weight: 600; padding: .25rem 0; }
-    th, td { padding: .25rem .5rem; text-align: left; border-bottom: 1px solid #dde3ea; white-space: nowrap; }
+    table { font-size: .92rem; }
+    th, td { padding: .25rem .45rem; text-align: left; border-bottom: 1px solid #dde3ea; vertical-align: middle; }
+    th .or-swatch { vertical-align: middle; margin-right: .25rem; }
+    td { white-space: nowrap; }
+    td.or-point { white-space: normal; min-width: 9rem; }
     td.or-diverged { color: #b00020; font-weight: 600; }
     td.or-converged { color: #1d6b35; font-weight: 600; }
     .or-note { margin: 0; font-size: .92rem; color: #2b323b; }
@@ -449,8 +484,8 @@ export class OptimRace extends GradlabWidget {
     });
     this.conditionSlider = this.slider({ label: 'Condition number κ of the bowl', min: 1, max: 100, step: 1,
       value: this.attrs.condition, onInput: () => this._rebuildLandscape({ keepSettings: true }) });
-    this.angleSlider = this.slider({ label: 'Angle of the bowl’s long axis', min: -90, max: 90, step: 1,
-      unit: '°', value: this.attrs.angle, onInput: () => this._rebuildLandscape({ keepSettings: true }) });
+    this.angleSlider = this.slider({ label: 'Angle of the bowl’s long axis (degrees)', min: -90, max: 90, step: 1,
+      value: this.attrs.angle, onInput: () => this._rebuildLandscape({ keepSettings: true }) });
     this.thresholdSelect = this.select({
       label: 'Target loss (results table)',
       options: ['0.01', '0.0001', '0.000001', '1e-8', '1e-10'].map((v) => ({ value: v, label: `below ${fmt(Number(v))}` })),
@@ -501,6 +536,23 @@ export class OptimRace extends GradlabWidget {
     }));
     this.lossChart.chart.data.datasets.forEach((d, i) => { d.borderDash = RACERS[i].dash; d.borderWidth = 2.25; });
     this.lossChart.chart.options.plugins.legend.display = false; // the HTML key below serves both charts
+    // Log axis: label the powers of ten only, in short form (1 × 10⁻⁶ rather than 0.000001000).
+    const ticks = this.lossChart.chart.options.scales.y.ticks;
+    const widget = this;
+    ticks.callback = function label(value) {
+      if (widget.state.landscape === 'saddle') return formatShort(value);
+      const l = Math.log10(value);
+      const k = Math.round(l);
+      if (Math.abs(l - k) > 1e-6) return '';
+      // Many decades: label every 2nd or 3rd power so the labels stay readable.
+      const decades = Math.log10(this.max / this.min);
+      const every = decades > 16 ? 3 : decades > 8 ? 2 : 1;
+      if (k % every !== 0) return '';
+      return k >= -2 && k <= 3 ? String(10 ** k >= 1 ? 10 ** k : Number((10 ** k).toFixed(-k))) : `10${superscript(k)}`;
+    };
+    ticks.autoSkip = false;
+    // Chart.js sizes the axis from a sample of labels; leave room for the widest (10⁻¹²).
+    this.lossChart.chart.options.scales.y.afterFit = (scale) => { scale.width = Math.max(scale.width, 64); };
     this.reset();
   }
 
@@ -514,10 +566,10 @@ export class OptimRace extends GradlabWidget {
     const toggle = this.checkbox({ label: `Race ${r.label}`, checked: false,
       onChange: (on) => { r.enabled = on; this.restart(); } });
     const sliders = {};
-    sliders.lr = this.slider({ label: `${r.label} learning rate η`, min: 0.0001, max: 2, scale: 'log', value: 0.01,
+    sliders.lr = this.slider({ label: `${r.label}: learning rate η`, min: 0.0001, max: 2, scale: 'log', value: 0.01,
       onInput: (v) => { r.settings.lr = v; this.restart(); } });
     for (const e of EXTRA[r.id] ?? []) {
-      sliders[e.key] = this.slider({ label: `${r.label} ${e.label}`, min: e.min, max: e.max, step: e.step, value: e.min,
+      sliders[e.key] = this.slider({ label: `${r.label}: ${e.label}`, min: e.min, max: e.max, step: e.step, value: e.min,
         onInput: (v) => { r.settings[e.key] = v; this.restart(); } });
     }
     const element = h('div', { class: 'or-racer', role: 'group', 'aria-label': `${r.label} settings` },
@@ -609,7 +661,7 @@ export class OptimRace extends GradlabWidget {
     this.runButton.setAttribute('aria-pressed', 'true');
     this.startLoop(() => {
       if (this.reducedMotion) this.race.advance(this.race.maxSteps);
-      else this.race.advance(Math.min(60, 1 + Math.floor(this.race.step / 20)));
+      else this.race.advance(Math.min(150, 1 + Math.floor(this.race.step / 12)));
       this._changed();
       if (this.race.finished) {
         this._stopped();
@@ -688,7 +740,17 @@ export class OptimRace extends GradlabWidget {
 
     race.racers.forEach((r, i) => {
       if (r.enabled && r.trainer) {
-        this.lossChart.setSeries(i, race.history(r));
+        // At most ~500 points per line (a long run has thousands; the shape is the same).
+        const hist = race.history(r);
+        const stride = Math.max(1, Math.ceil(hist.length / 500));
+        if (stride === 1) this.lossChart.setSeries(i, hist);
+        else {
+          const xs = [];
+          const ys = [];
+          for (let k = 0; k < hist.length; k += stride) { xs.push(k); ys.push(hist[k]); }
+          if (xs[xs.length - 1] !== hist.length - 1) { xs.push(hist.length - 1); ys.push(hist[hist.length - 1]); }
+          this.lossChart.setSeries(i, ys, { xs });
+        }
         this.lossChart.chart.data.datasets[i].hidden = false;
       } else {
         this.lossChart.chart.data.datasets[i].data = [];
@@ -698,9 +760,13 @@ export class OptimRace extends GradlabWidget {
     this.lossChart.update();
 
     this.startReadout.text(`(${num(this.state.start[0])}, ${num(this.state.start[1])})`);
-    this.legend.replaceChildren(...race.racers.map((r, i) => h('li', { class: r.enabled ? '' : 'or-off' },
-      swatch(r), `${r.label}${r.enabled ? '' : ' (off)'}`, h('span', { class: 'gl-visually-hidden' },
-        `: ${r.marker} marker, ${r.dash.length ? 'dashed' : 'solid'} line, ${STATUS_TEXT[snaps[i].status]}`))));
+    const legendKey = snaps.map((x) => `${x.enabled}:${x.status}`).join();
+    if (legendKey !== this._legendKey) {
+      this._legendKey = legendKey;
+      this.legend.replaceChildren(...race.racers.map((r, i) => h('li', { class: r.enabled ? '' : 'or-off' },
+        swatch(r), `${r.label}${r.enabled ? '' : ' (off)'}`, h('span', { class: 'gl-visually-hidden' },
+          `: ${r.marker} marker, ${r.dash.length ? 'dashed' : 'solid'} line, ${STATUS_TEXT[snaps[i].status]}`))));
+    }
 
     const saddle = this.state.landscape === 'saddle';
     this.tableCaption.textContent = saddle
@@ -710,11 +776,11 @@ export class OptimRace extends GradlabWidget {
       const r = race.racers.find((x) => x.id === s.id);
       const point = s.point.length ? `(${s.point.map(num).join(', ')})` : '—';
       return h('tr', { 'data-racer': s.id },
-        h('th', { scope: 'row' }, h('span', { class: 'or-legend' }, swatch(r)), ` ${s.label}`),
+        h('th', { scope: 'row' }, swatch(r), s.label),
         h('td', { class: `or-${s.status}` }, STATUS_TEXT[s.status]),
         h('td', {}, String(s.steps)),
         h('td', {}, s.status === 'error' ? '—' : num(s.loss)),
-        h('td', {}, point),
+        h('td', { class: 'or-point' }, point),
         h('td', {}, s.reachedAt === null ? 'not yet' : String(s.reachedAt)));
     }));
 

@@ -266,7 +266,7 @@ export class PracticeSet extends GradlabWidget {
     .pq-answer { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; }
     .pq-answer label { display: grid; gap: .2rem; font-weight: 600; font-size: .92rem; }
     .pq-answer input[type=text] { font: inherit; padding: .35rem .5rem; border: 1px solid #8795a6;
-      border-radius: 5px; min-height: 2.4rem; width: 11rem; }
+      border-radius: 5px; min-height: 2.4rem; width: 11rem; font-weight: 400; }
     .pq-hint { margin: .3rem 0 0; font-size: .88rem; color: #3d4652; }
     .pq-choices { display: grid; gap: .3rem; margin: 0 0 .5rem; }
     .pq-choices label { display: flex; gap: .5rem; align-items: center; min-height: 2rem; }
@@ -293,7 +293,7 @@ export class PracticeSet extends GradlabWidget {
     this.body.append(
       this.title(this.attrs.label),
       h('div', { class: 'pq-top' }, this.scoreOut.element, ...buttons),
-      this.attrs.set === 'drills' ? this.seedNote : null,
+      ...(this.attrs.set === 'drills' ? [this.seedNote] : []),
       this.list,
     );
     this._build();

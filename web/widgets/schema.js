@@ -85,6 +85,28 @@ export const widgets = {
         description: 'Training steps per animation frame while running (the speed).' },
     },
   },
+  'gradlab-backprop-steps': {
+    description:
+      'Backpropagation by hand through a = w₁x + b₁, h = act(a), ŷ = w₂h + b₂, L = (ŷ − y)², ' +
+      'built with the engine\'s Graph: Forward fills in one node per press, Backward one gradient ' +
+      'per press with the multiplication written out, a central-difference check per parameter, ' +
+      'and one training step with the loss before and after.',
+    example: '<gradlab-backprop-steps x="2" y="1" w1="0.5" b1="0" w2="1.5" b2="0"></gradlab-backprop-steps>',
+    attributes: {
+      x: { type: 'number', default: 2, min: -4, max: 4, description: 'The input x.' },
+      y: { type: 'number', default: 1, min: -4, max: 4, description: 'The target y.' },
+      w1: { type: 'number', default: 0.5, min: -3, max: 3, description: 'Starting weight w₁.' },
+      b1: { type: 'number', default: 0, min: -3, max: 3, description: 'Starting bias b₁.' },
+      w2: { type: 'number', default: 1.5, min: -3, max: 3, description: 'Starting weight w₂.' },
+      b2: { type: 'number', default: 0, min: -3, max: 3, description: 'Starting bias b₂.' },
+      activation: { type: 'enum', default: 'tanh', values: ['tanh', 'sigmoid', 'relu'],
+        description: 'The activation h = act(a).' },
+      'learning-rate': { type: 'number', default: 0.1, min: 0.001, max: 1,
+        description: 'Step size η of "Take a training step".' },
+      nudge: { type: 'number', default: 0.000001, min: 0.000001, max: 0.1,
+        description: 'Step h of the central difference (L(p + h) − L(p − h)) / 2h.' },
+    },
+  },
   'gradlab-chain-graph': {
     description:
       'The chain rule on one neuron, z = W·X, y = σ(z), Loss = 1 − y, built with the engine\'s ' +
