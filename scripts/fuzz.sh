@@ -37,14 +37,16 @@ run_target() {
   local t=$1 dir=$work/$1
   mkdir -p "$dir/corpus"
   if [[ -d tests/fuzz/corpus/$t ]]; then cp -R "tests/fuzz/corpus/$t/." "$dir/corpus/"; fi
-  local rc=0
+  local rc=0 t0=$SECONDS bin
+  bin=$(cd "$build/tests/fuzz" && pwd)/$t
   # libFuzzer stops itself at -max_total_time; the outer timeout only guards against a hang.
   ( cd "$dir" && ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
       UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-      timeout -k 5 $((seconds + 60)) "$OLDPWD/$build/tests/fuzz/$t" \
+      timeout -k 5 $((seconds + 60)) "$bin" \
       -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -malloc_limit_mb=512 \
       -print_final_stats=1 -artifact_prefix="$dir/" corpus >"$dir/log" 2>&1 ) || rc=$?
   echo "$rc" >"$dir/rc"
+  echo $((SECONDS - t0)) >"$dir/seconds"
 }
 
 for t in "${targets[@]}"; do
@@ -59,20 +61,25 @@ for t in "${targets[@]}"; do
   dir=$work/$t
   rc=$(cat "$dir/rc" 2>/dev/null || echo 1)
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log" | tail -n 1)
-  secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$dir/log" | tail -n 1)
+  secs=$(cat "$dir/seconds" 2>/dev/null || echo '?')
   crashes=$(find "$dir" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \
     -o -name 'oom-*' \) | wc -l)
   corpus=$(find "$dir/corpus" -type f | wc -l)
   if [[ $rc != 0 && $crashes == 0 ]]; then crashes=1; fi  # died without writing an input
-  printf 'fuzz: %-15s execs=%-9s time=%ss crashes=%s corpus=%s\n' \
+  printf 'fuzz: %-15s execs=%-8s time=%ss crashes=%s corpus=%s\n' \
     "$t" "${execs:-0}" "${secs:-?}" "$crashes" "$corpus"
   if [[ $rc != 0 ]]; then
     failed=1
     mkdir -p "$build/crashes/$t"
     find "$dir" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \
       -o -name 'oom-*' \) -exec cp {} "$build/crashes/$t/" \;
-    echo "fuzz: $t failed (exit $rc); inputs in $build/crashes/$t/; log tail:" >&2
-    grep -v '^#\|^INFO\|^MERGE\|^\s*$' "$dir/log" | tail -n 40 >&2
+    echo "fuzz: $t failed (exit $rc); inputs in $build/crashes/$t/ (replay one: $build/tests/fuzz/$t <file>;" \
+      "GRADLAB_FUZZ_TRACE=1 prints the calls in fuzz_model/function/loss):" >&2
+    # The check or sanitizer message and the frames inside the engine and the targets.
+    grep -E 'FUZZ_CHECK|ERROR:|runtime error|terminate called|what\(\)|SUMMARY|Test unit written' \
+      "$dir/log" | grep -v NEW_FUNC | head -n 12 | sed 's/^/  /' >&2
+    grep -E '^ *#[0-9]+ .* in (gradlab|LLVMFuzzerTestOneInput)|^ *#[0-9]+ .*/engine/(src|include)/' \
+      "$dir/log" | head -n 12 | sed 's/^/  /' >&2
   fi
 done
 echo "fuzz: done in $((SECONDS - start))s"

@@ -32,6 +32,8 @@ const MIME = {
   '.md': 'text/plain; charset=utf-8',
 };
 
+const CORS_EXT = new Set(['.js', '.mjs', '.wasm', '.css', '.json', '.map', '.woff2', '.woff', '.ttf', '.otf']);
+
 async function resolveFile(root, urlPath) {
   let decoded;
   try {
@@ -77,6 +79,9 @@ function handler(root) {
       'Content-Length': found.size,
       'Cache-Control': 'no-cache',
       'X-Content-Type-Options': 'nosniff',
+      // Scripts, styles, fonts and the engine may be loaded by course pages of other origins
+      // (<script type="module" src=".../gradlab-widgets.js">): module scripts need CORS.
+      ...(CORS_EXT.has(path.extname(found.file).toLowerCase()) ? { 'Access-Control-Allow-Origin': '*' } : {}),
     });
     if (req.method === 'HEAD') {
       res.end();

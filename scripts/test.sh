@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-say() { printf '\ntest: == %s\n' "$*"; }
+say() { printf '\ntest: == %s  (at %ss)\n' "$*" "$SECONDS"; }
 jobs=${GRADLAB_JOBS:-$(nproc 2>/dev/null || echo 2)}
 root=${GRADLAB_BUILD:-build}
 export CI=true

@@ -273,7 +273,7 @@ Shape to_shape(const val& shape_js) {
 
 /// values reshaped to shape; the sizes must agree.
 Array to_array(const val& values_js, const val& shape_js) {
-  const std::vector<double> values = to_vector(values_js, "values");
+  const std::vector<double> values = to_finite_vector(values_js, "values");
   const Shape shape = to_shape(shape_js);
   std::size_t total = 1;
   for (std::size_t d : shape) total *= d;
@@ -546,7 +546,7 @@ class JsModel {
   /// dims() coordinates (so a 1-D curve is one call).
   val predict(const val& x_js, double rows_d) {
     return guard([&] {
-      const std::vector<double> x = to_vector(x_js, "x");
+      const std::vector<double> x = to_finite_vector(x_js, "x");
       const std::size_t cols = m_model ? m_model->inputs() : obj().size();
       std::size_t rows = x.size() / cols;
       if (!std::isnan(rows_d)) {

@@ -68,13 +68,13 @@ void validate(const Dataset& data) {
                 "a dataset needs between 1 and " + std::to_string(kMaxColumns) + " outputs");
   for (std::size_t r = 0; r < rows; ++r) {
     for (std::size_t c = 0; c < data.inputs(); ++c)
-      if (!std::isfinite(data.x(r, c)))
+      if (!(std::fabs(data.x(r, c)) <= kMaxAbsValue))  // also false for NaN
         throw range_error("input " + std::to_string(c + 1) + " of row " +
-                          std::to_string(r + 1) + " is not a finite number");
+                          std::to_string(r + 1) + " is not a finite number of magnitude <= 1e100");
     for (std::size_t c = 0; c < data.outputs(); ++c)
-      if (!std::isfinite(data.y(r, c)))
+      if (!(std::fabs(data.y(r, c)) <= kMaxAbsValue))
         throw range_error("target " + std::to_string(c + 1) + " of row " +
-                          std::to_string(r + 1) + " is not a finite number");
+                          std::to_string(r + 1) + " is not a finite number of magnitude <= 1e100");
   }
 }
 

@@ -446,16 +446,16 @@ std::unique_ptr<Function> make_function(const std::string& name,
   } else if (name == "recipe") {
     const double ideal = p.get("ideal", 250), scale = p.get("scale", 50);
     p.check(ideal >= 0 && ideal <= 400, "ideal", ideal, "in [0, 400] g");
-    p.check(scale > 0, "scale", scale, "> 0 g");
+    p.check(scale >= 1 && scale <= 1000, "scale", scale, "in [1, 1000] g");
     f = std::make_unique<Recipe>(ideal, scale);
   } else if (name == "recipe2") {
     const double s0 = p.get("ideal_sugar", 250), ss = p.get("sugar_scale", 50);
     const double t0 = p.get("ideal_time", 120), ts = p.get("time_scale", 30);
     const double c = p.get("interaction", 0.5);
     p.check(s0 >= 0 && s0 <= 400, "ideal_sugar", s0, "in [0, 400] g");
-    p.check(ss > 0, "sugar_scale", ss, "> 0 g");
+    p.check(ss >= 1 && ss <= 1000, "sugar_scale", ss, "in [1, 1000] g");
     p.check(t0 >= 0 && t0 <= 240, "ideal_time", t0, "in [0, 240] min");
-    p.check(ts > 0, "time_scale", ts, "> 0 min");
+    p.check(ts >= 1 && ts <= 600, "time_scale", ts, "in [1, 600] min");
     p.check(c > -2 && c < 2, "interaction", c, "in (-2, 2) so the bowl has one bottom");
     f = std::make_unique<Recipe2>(s0, ss, t0, ts, c);
   } else if (name == "bowl") {

@@ -94,6 +94,8 @@ double bce_logits(const double* z, const double* t, std::size_t n, double* grad)
   const double inv_n = 1.0 / static_cast<double>(n);
   double sum = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
+    if (!(t[i] >= 0.0 && t[i] <= 1.0))  // also rejects NaN
+      throw range_error("binary cross-entropy targets must be in [0, 1]");
     const double zi = z[i];
     sum += std::max(zi, 0.0) - zi * t[i] + std::log1p(std::exp(-std::fabs(zi)));
     if (grad) {
@@ -121,7 +123,9 @@ double softmax_ce(const double* z, const double* t, std::size_t rows, std::size_
     const double log_s = std::log(s);
     for (std::size_t k = 0; k < classes; ++k) {
       const double log_softmax = zr[k] - m - log_s;
-      sum -= tr[k] * log_softmax;
+      // NOTE: a class with target 0 adds nothing, even when its log-probability is -inf
+      // (logits ~1e308 apart), so skip it instead of computing 0 * -inf = NaN.
+      if (tr[k] != 0.0) sum -= tr[k] * log_softmax;
       if (grad) grad[r * classes + k] = (std::exp(log_softmax) - tr[k]) * inv_rows;
     }
   }

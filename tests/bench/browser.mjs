@@ -65,7 +65,8 @@ export async function launchChromium() {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    args: CHROMIUM_ARGS,
+    // BENCH_CHROMIUM_FLAGS: extra flags for experiments, e.g. --js-flags=--no-liftoff.
+    args: [...CHROMIUM_ARGS, ...(process.env.BENCH_CHROMIUM_FLAGS || '').split(' ').filter(Boolean)],
   });
   const close = async () => {
     await context.close().catch(() => {});

@@ -2,8 +2,9 @@
 // final results against the float64 reference. Environment-agnostic (Node and the bench page).
 //
 // Timing policy, per cell:
-//   1. A probe: the workload with 1/20 of its steps (W2, which has no steps, runs in full). It
-//      warms up JITs and caches and estimates the full run's time.
+//   1. A probe: the workload with 1/20 of its steps (W2, which has no steps, runs in full),
+//      repeated until warmMs of work has run. It warms up JITs (and lets V8 tier WebAssembly up
+//      from its baseline compiler, which a busy machine delays) and estimates the full run's time.
 //   2. If the estimate is under capMs (or `full` is set): full runs, as many as fit in budgetMs
 //      (1..maxReps, or up to 3 x maxReps for cells under 200 ms); the median is reported (the
 //      minimum is kept in the JSON) and the last run's result is scored.
@@ -37,7 +38,7 @@ async function timed(engine, spec, data) {
  */
 export async function runCells({
   engines, data, workloads, capMs = 20000, budgetMs = 12000, maxReps = 5,
-  extrapolateRunMs = 2500, full = false, log = () => {},
+  extrapolateRunMs = 2500, warmMs = 400, full = false, log = () => {},
 }) {
   const results = {};
   for (const spec of workloads) {
@@ -49,13 +50,20 @@ export async function runCells({
       try {
         let estimate;
         let warm = null;
+        // Warm-up: repeat the probe until warmMs of work has run, so JIT compilers (and V8's
+        // background tier-up of WebAssembly from Liftoff to TurboFan) are done before timing.
+        const probeSpec = spec.steps ? { ...spec, steps: Math.max(1, Math.round(spec.steps / 20)) } : spec;
+        let probe = await timed(engine, probeSpec, data);
+        const first = probe;
+        for (let spent = probe.ms, k = 1; spent < warmMs && k < 50 && probe.ms < 1000; k++) {
+          probe = await timed(engine, probeSpec, data);
+          spent += probe.ms;
+        }
         if (spec.steps) {
-          const probeSteps = Math.max(1, Math.round(spec.steps / 20));
-          const probe = await timed(engine, { ...spec, steps: probeSteps }, data);
-          estimate = (probe.ms * spec.steps) / probeSteps;
+          estimate = (probe.ms * spec.steps) / probeSpec.steps;
         } else {
-          warm = await timed(engine, spec, data);
-          estimate = warm.ms;
+          warm = probe === first ? first : null;
+          estimate = probe.ms;
         }
         if (spec.steps && estimate > capMs && !full) {
           const steps = Math.max(1, Math.round((spec.steps * extrapolateRunMs) / estimate));

@@ -253,7 +253,8 @@ async function measurePage(context, baseUrl, pagePath, dist, moves, log) {
       return el.shadowRoot ? el.shadowRoot.querySelectorAll('input[type=range]').length : 0;
     }, w.index);
     // `moves` moves per widget, shared among its sliders; percentiles over all of them.
-    const name = w.tag + (w.id ? `#${w.id}` : '');
+    const twins = widgets.filter((o) => o.tag === w.tag);
+    const name = w.tag + (w.id ? `#${w.id}` : twins.length > 1 ? ` (${twins.indexOf(w) + 1} of ${twins.length})` : '');
     const all = { work: [], next: [], painted: [] };
     const labels = [];
     let error = null;
@@ -267,7 +268,7 @@ async function measurePage(context, baseUrl, pagePath, dist, moves, log) {
       }
     }
     if (!all.work.length) {
-      sliders.push({ widget: name, sliders: ranges, error: error ?? 'no range input' });
+      sliders.push({ widget: name, sliders: ranges, error: error ?? undefined });
       continue;
     }
     const s = {
@@ -301,7 +302,7 @@ function markdown(result) {
   out.push('| page | widget | sliders (moves) | work p50 | work p95 | next p50 | next p95 | painted p50 | painted p95 |', '|---|---|---|---:|---:|---:|---:|---:|---:|');
   for (const p of result.pages) {
     for (const s of p.sliders) {
-      if (!s.moves) out.push(`| ${p.page} | ${s.widget} | ${s.sliders} | error: ${s.error} | | | | | |`);
+      if (!s.moves) out.push(`| ${p.page} | ${s.widget} | ${s.error ? `error: ${s.error}` : 'no sliders'} | | | | | | |`);
       else out.push(`| ${p.page} | ${s.widget} | ${s.sliders} (${s.moves}) | ${f(s.workP50)} | ${f(s.workP95)} | ${f(s.nextP50)} | ${f(s.nextP95)} | ${f(s.paintedP50)} | ${f(s.paintedP95)} |`);
     }
   }

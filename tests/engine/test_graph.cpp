@@ -210,7 +210,8 @@ TEST(GraphOps, OpFillsDefaultAttributes) {
   EXPECT_DOUBLE_EQ(g.node(y).attr, 0.01);
   EXPECT_DOUBLE_EQ(g.value(y)(0), -0.02);
   EXPECT_DOUBLE_EQ(g.node(g.op("huber", {x, x})).attr, 1.0);
-  EXPECT_EQ(g.node(g.op("bce", {x, x})).op, Op::bce_logits);
+  const Id labels = g.constant(Array{0.0, 1.0});  // BCE targets must lie in [0, 1]
+  EXPECT_EQ(g.node(g.op("bce", {x, labels})).op, Op::bce_logits);
 }
 
 // ---- the seeds' worked examples ---------------------------------------------------------------

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "gradlab/error.hpp"
 #include "gradlab/loss.hpp"
 
 using namespace gradlab;
@@ -57,4 +58,19 @@ TEST(Loss, EveryGradientMatchesCentralDifferences) {
 
 TEST(Loss, UnknownNameIsAnInputError) {
   EXPECT_THROW(loss::parse("hinge"), std::invalid_argument);
+}
+
+// Regressions found by tests/fuzz (fuzz_loss).
+TEST(Loss, BceRefusesTargetsOutsideZeroOne) {
+  const std::vector<double> z{1.0}, t{2.0};
+  EXPECT_THROW(loss::bce_logits(z.data(), t.data(), 1), gradlab::range_error);
+}
+
+TEST(Loss, SoftmaxCrossEntropyStaysFiniteForExtremeLogits) {
+  // Class 0 gets all the probability: the loss is exactly 0 and the gradient is (0, 0).
+  const std::vector<double> z{1.7976931348623157e308, -1.7976931348623157e308}, t{1.0, 0.0};
+  std::vector<double> g(2);
+  EXPECT_EQ(loss::softmax_ce(z.data(), t.data(), 1, 2, g.data()), 0.0);
+  EXPECT_EQ(g[0], 0.0);
+  EXPECT_EQ(g[1], 0.0);
 }

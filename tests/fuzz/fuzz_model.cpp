@@ -60,6 +60,14 @@ bool small_enough(const gradlab::Model& m) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   FuzzedDataProvider fdp(data, size);
   const gradlab::ModelSpec spec = fuzz_spec(fdp);
+  if (trace()) {
+    std::fprintf(stderr, "make_model type=%s inputs=%zu bias=%d loss=%s init=%s sizes=[",
+                 spec.type.c_str(), spec.inputs, spec.bias, spec.loss.c_str(), spec.init.c_str());
+    for (std::size_t w : spec.sizes) std::fprintf(stderr, " %zu", w);
+    std::fprintf(stderr, " ] activations=[");
+    for (const auto& a : spec.activations) std::fprintf(stderr, " %s", a.c_str());
+    std::fprintf(stderr, " ]\n");
+  }
   std::unique_ptr<gradlab::Model> model;
   if (!accepts([&] { model = gradlab::make_model(spec); })) return 0;
   FUZZ_CHECK(model != nullptr);
@@ -99,6 +107,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (double& v : d.y) {
     if (labels) v = fdp.ConsumeBool() ? 1.0 : fdp.ConsumeProbability<double>();
     else v = wild ? any_double(fdp, -100, 100) : bounded_double(fdp, -100, 100);
+  }
+  if (trace()) {
+    std::fprintf(stderr, "set_data rows=%zu x:", rows);
+    for (double v : d.x) std::fprintf(stderr, " %.17g", v);
+    std::fprintf(stderr, "\n  y:");
+    for (double v : d.y) std::fprintf(stderr, " %.17g", v);
+    std::fprintf(stderr, "\n");
   }
   const bool data_ok = accepts([&] { model->set_data(d); });
   if (data_ok) {

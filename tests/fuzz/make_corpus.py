@@ -524,11 +524,55 @@ def graph_seeds():
     return seeds
 
 
+# ---- fuzz_loss --------------------------------------------------------------------------------
+
+LOSS_NAMES = ["mse", "half_mse", "mae", "huber", "bce", "bce_logits", "softmax_ce"]
+
+
+def loss_seed(name, rows, cols, pred, target, probabilities, delta=1.0, scale=10.0):
+    e = Encoder()
+    e.name(LOSS_NAMES, name)
+    e.int_range(0, 16, rows)
+    e.int_range(0, 8, cols)
+    e.boolean(delta == 1.0)
+    if delta != 1.0:
+        e.any_double(0.0, 5.0, delta)
+    e.boolean(scale == 10.0)
+    if scale != 10.0:
+        e.boolean(scale == 800.0)
+    e.int_range(0, 5, 1)  # not wild
+    e.boolean(probabilities)
+    for v in pred:
+        e.bounded(-scale, scale, v)
+    for v in target:
+        if probabilities:
+            e.boolean(v in (0, 1))
+            if v in (0, 1):
+                e.boolean(v == 1)
+            else:
+                e.probability(v)
+        else:
+            e.bounded(-scale, scale, v)
+    return e.bytes()
+
+
+def loss_seeds():
+    return {
+        "mse_exam": loss_seed("mse", 4, 1, [60, 70, 80, 90], [62, 68, 81, 95], False, scale=800.0),
+        "huber_delta_half": loss_seed("huber", 2, 2, [0.1, 3, -2, 0], [0, 0, 0, 0], False, delta=0.5),
+        "bce_logits_far": loss_seed("bce", 1, 4, [-790, -5, 5, 790], [1, 0, 1, 0.25], True,
+                                    scale=800.0),
+        "softmax_ce_one_hot": loss_seed("softmax_ce", 2, 3, [2, 1, 0.1, -1, 4, 0.5],
+                                        [1, 0, 0, 0, 1, 0], True),
+        "empty_rows": loss_seed("mae", 0, 3, [], [], False),
+    }
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     groups = {"fuzz_data": data_seeds(), "fuzz_model": model_seeds(),
               "fuzz_function": function_seeds(), "fuzz_landscape": landscape_seeds(),
-              "fuzz_graph": graph_seeds()}
+              "fuzz_graph": graph_seeds(), "fuzz_loss": loss_seeds()}
     for target, seeds in groups.items():
         folder = os.path.join(here, "corpus", target)
         os.makedirs(folder, exist_ok=True)

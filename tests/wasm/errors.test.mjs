@@ -48,6 +48,13 @@ test('model and graph misuse', () => {
     m.delete();
   }
   assert.throws(() => m.parameters(), { message: /deleted/ });
+  const f = gl.model({ type: 'function', name: 'square' });
+  try {
+    assert.throws(() => f.predict([1, Number.NaN]), { name: 'RangeError', message: /finite/ });
+    assert.throws(() => f.setData({ x: [1], y: [1] }), { message: /only available for models/ });
+  } finally {
+    f.delete();
+  }
   m.delete(); // a second delete is harmless
 
   const g = gl.graph();
@@ -59,6 +66,7 @@ test('model and graph misuse', () => {
     assert.throws(() => g.op('add', [a, 99]), Error);
     assert.throws(() => g.backward(a), { message: /one element|scalar/ });
     assert.throws(() => g.input('c', [1, 2, 3], [2, 2]), { message: /shape/ });
+    assert.throws(() => g.input('d', [1, Number.NaN]), { name: 'RangeError', message: /finite/ });
     assert.equal(g.size, 2);
   } finally {
     g.delete();

@@ -234,6 +234,9 @@ async function writeSite({ lessons, mathStyles, out, engine }) {
 
   await bundleWidgets(assets);
   await copyFile(engine, path.join(assets, 'gradlab-engine.mjs'));
+  // Embedding and offline: gradlab-widgets.js, embed.html, reference.html, sw.js (written last).
+  const { writeExtras } = await import('../embed/extras.mjs');
+  await writeExtras({ out });
 }
 
 async function main() {

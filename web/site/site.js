@@ -136,3 +136,14 @@ document.fonts?.ready.then(keyboardScrollables);
 const page = document.body.dataset.page;
 if (page === 'home') initHome();
 else if (page === 'lesson') initLesson(document.body.dataset.slug);
+
+// Offline: the service worker (dist/sw.js, written by the build) precaches the whole site. Its
+// scope is the site's root folder, found from this script's own URL, so sub-path hosting works.
+// Not on file:// (the portable build has no worker) nor where service workers are unavailable.
+const siteScript = document.querySelector('script[src$="assets/site.js"]');
+if (siteScript && 'serviceWorker' in navigator && /^https?:$/.test(location.protocol)) {
+  const root = new URL('../', siteScript.src);
+  navigator.serviceWorker.register(new URL('sw.js', root), { scope: root.href }).catch((error) => {
+    console.warn('Gradlab: offline support is unavailable', error);
+  });
+}

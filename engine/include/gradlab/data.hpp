@@ -28,6 +28,10 @@ constexpr std::size_t kMaxColumns = 256;
 /// The largest noise level the generators accept.
 constexpr double kMaxNoise = 100.0;
 
+/// Largest magnitude accepted for any data value. Squares and sums of values this size stay
+/// far from overflow, so losses and gradients of valid data are always finite.
+constexpr double kMaxAbsValue = 1e100;
+
 /// Inputs and targets, one example per row.
 struct Dataset {
   Matrix x;  ///< rows x inputs
@@ -39,7 +43,8 @@ struct Dataset {
 };
 
 /// Checks that a dataset is usable for training: x and y have the same number of rows,
-/// 1..kMaxRows rows, 1..kMaxColumns columns each, and every number is finite.
+/// 1..kMaxRows rows, 1..kMaxColumns columns each, and every number is finite with magnitude
+/// at most kMaxAbsValue.
 /// Throws input_error (shapes) or range_error (sizes, non-finite values; the message names the
 /// 1-based row).
 void validate(const Dataset& data);
