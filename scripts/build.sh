@@ -3,9 +3,11 @@
 #   1. native engine + GoogleTest suite + reference runner  -> build/native   (Release)
 #   2. WebAssembly module (emcmake)                          -> build/wasm/gradlab-engine.mjs
 #   3. the site, when web/site/build.mjs exists              -> dist/ (it copies the module in)
+#      and its portable copy for file:// (web/site/portable.mjs) -> dist-portable/
 # Environment:
 #   GRADLAB_SKIP_NATIVE=1  skip step 1       GRADLAB_SKIP_WASM=1  skip step 2
 #   GRADLAB_SKIP_SITE=1    skip step 3       GRADLAB_JOBS=N       parallel jobs (default: nproc)
+#   GRADLAB_SKIP_PORTABLE=1  skip dist-portable/
 #   GRADLAB_BUILD=dir      build root instead of build/ (dir/native, dir/wasm); the site build
 #                          is then pointed at dir/wasm/gradlab-engine.mjs via GRADLAB_ENGINE
 set -euo pipefail
@@ -48,4 +50,8 @@ fi
 if [[ ${GRADLAB_SKIP_SITE:-0} != 1 && -f web/site/build.mjs ]]; then
   say "site (node web/site/build.mjs -> dist/)"
   node web/site/build.mjs --engine "$GRADLAB_ENGINE"
+  if [[ ${GRADLAB_SKIP_PORTABLE:-0} != 1 && -f web/site/portable.mjs ]]; then
+    say "portable site for file:// (node web/site/portable.mjs -> dist-portable/)"
+    node web/site/portable.mjs
+  fi
 fi

@@ -2,10 +2,12 @@
 # Builds (scripts/build.sh), then runs every test layer in order and stops at the first failure:
 #   1. native GoogleTest suite                          (build/native, ctest)
 #   2. the same suite under AddressSanitizer + UBSan    (build/asan, RelWithDebInfo)
+#      then the libFuzzer targets for a bounded time      (scripts/fuzz.sh, FUZZ_SECONDS=8)
 #   3. WebAssembly module from Node                     (node --test tests/wasm/)
 #   4. pages in headless Chromium, when tests exist     (node --test tests/browser/)
 # Environment:
 #   GRADLAB_SKIP_ASAN=1     skip layer 2          GRADLAB_SKIP_BROWSER=1  skip layer 4
+#   GRADLAB_SKIP_FUZZ=1     skip the fuzzers      FUZZ_SECONDS=N          seconds per fuzz target
 #   GRADLAB_JOBS=N          parallel jobs (default: nproc)
 #   GRADLAB_BUILD=dir       build root instead of build/ (dir/native, dir/asan, dir/wasm)
 set -euo pipefail
@@ -36,6 +38,13 @@ if [[ ${GRADLAB_SKIP_ASAN:-0} != 1 ]]; then
     ctest --test-dir "$root/asan" --output-on-failure -j "$jobs"
 else
   say "2/4 sanitizers skipped (GRADLAB_SKIP_ASAN=1)"
+fi
+
+if [[ ${GRADLAB_SKIP_FUZZ:-0} != 1 ]]; then
+  say "2/4 libFuzzer targets from the committed corpus (${FUZZ_SECONDS:-8}s each)"
+  FUZZ_SECONDS=${FUZZ_SECONDS:-8} FUZZ_BUILD=$root/fuzz bash scripts/fuzz.sh
+else
+  say "2/4 fuzzers skipped (GRADLAB_SKIP_FUZZ=1)"
 fi
 
 say "3/4 WebAssembly module from Node"

@@ -116,6 +116,9 @@ double softmax_ce(const double* z, const double* t, std::size_t rows, std::size_
   for (std::size_t r = 0; r < rows; ++r) {
     const double* zr = z + r * classes;
     const double* tr = t + r * classes;
+    for (std::size_t k = 0; k < classes; ++k)
+      if (!(tr[k] >= 0.0 && tr[k] <= 1.0))  // also rejects NaN
+        throw range_error("cross-entropy targets must be probabilities in [0, 1]");
     double m = zr[0];
     for (std::size_t k = 1; k < classes; ++k) m = std::max(m, zr[k]);
     double s = 0.0;

@@ -109,6 +109,7 @@ describe('embedding Gradlab in a course page of another origin', () => {
         buttonVisible: button.getBoundingClientRect().height > 0,
         titleColor: getComputedStyle(title).color,
         titleSize: parseFloat(getComputedStyle(title).fontSize),
+        rootSize: parseFloat(getComputedStyle(document.documentElement).fontSize),
         probeBackground: getComputedStyle(probe).backgroundColor,
         probeColor: getComputedStyle(probe).color,
         courseButtonDisplay: getComputedStyle(courseButton).display,
@@ -117,7 +118,9 @@ describe('embedding Gradlab in a course page of another origin', () => {
     assert.notEqual(styles.buttonDisplay, 'none', 'page CSS "button {display:none}" hid a widget button');
     assert.ok(styles.buttonVisible);
     assert.notEqual(styles.titleColor, 'rgb(255, 0, 0)', 'page CSS colour leaked into the widget');
-    assert.ok(styles.titleSize < 30, `page font-size leaked into the widget (${styles.titleSize}px)`);
+    // Widgets size their text in rem: they follow the root font size (the reader's setting), not
+    // font sizes inherited from the page around them (* { font-size: 40px } sets the root too).
+    assert.ok(Math.abs(styles.titleSize - 1.05 * styles.rootSize) < 0.5, `title ${styles.titleSize}px vs root ${styles.rootSize}px`);
     // The page's own rules still apply to the page, and the widgets' rules do not.
     assert.equal(styles.probeColor, 'rgb(255, 0, 0)');
     assert.equal(styles.courseButtonDisplay, 'none');
@@ -155,6 +158,19 @@ describe('embedding Gradlab in a course page of another origin', () => {
     await page.waitForFunction((h) => Math.abs(document.querySelector('#frame').clientHeight - h) < 10,
       first, { timeout: 10000 });
     assert.deepEqual(await cspViolations(frame), []);
+  });
+
+  test('the course page receives learning records from widgets and from the iframe', async () => {
+    const frame = page.frames().find((f) => f.url().includes('embed.html'));
+    await frame.locator('gradlab-recipe-curve').getByRole('button', { name: 'Take a gradient step' }).click();
+    await page.waitForFunction(() => window.courseRecords.some((r) => r.source === 'iframe'), null, { timeout: 10000 });
+    const records = await page.evaluate(() => window.courseRecords);
+    const fromPage = records.filter((r) => r.source === 'page').map((r) => `${r.verb.display['en-US']} ${r.object.id}`);
+    const fromFrame = records.filter((r) => r.source === 'iframe').map((r) => `${r.verb.display['en-US']} ${r.object.id}`);
+    assert.ok(fromPage.includes('interacted gradlab-exam-score'), fromPage.join(', '));
+    assert.ok(fromPage.includes('interacted gradlab-exam-step'), fromPage.join(', '));
+    assert.deepEqual(fromFrame, ['interacted gradlab-recipe-curve']);
+    assert.match(await page.locator('#records').textContent(), /record\(s\); last: interacted gradlab-recipe-curve/);
   });
 
   test('embed.html: unknown widget lists the valid ones; invalid attributes fall back', async () => {
@@ -214,3 +230,150 @@ async function expectFits(fit, timeout = 10000) {
   }
   assert.fail(`iframe height ${last.box}px does not fit its content (${last.content}px)`);
 }
+
+describe('share links, state files and learning records', () => {
+  let site, browser;
+  before(async () => {
+    site = await startSite(distDir());
+    browser = await launchBrowser({ viewport: { width: 1200, height: 2400 } });
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  const shareButton = (widget) => widget.getByRole('button', { name: 'Share / Embed' });
+  const field = (widget, label) => widget.getByLabel(label, { exact: true });
+
+  test('state link round-trip: exam-score trained some steps reopens at the same W, B, step', async () => {
+    const { page, problems } = await openPage(browser, `${site.url}lessons/exam-score.html`);
+    await waitForWidgets(page, 30000);
+    const exam = page.locator('gradlab-exam-score').first();
+    await exam.scrollIntoViewIfNeeded();
+    for (let i = 0; i < 7; i += 1) await exam.getByRole('button', { name: 'Step', exact: true }).click();
+    const before = await exam.evaluate((el) => ({ w: el.weight, b: el.bias, step: el.step, loss: el.loss }));
+    assert.equal(before.step, 7);
+    await shareButton(exam).click();
+    assert.equal(await shareButton(exam).getAttribute('aria-expanded'), 'true');
+    const link = await field(exam, 'Link to this state').inputValue();
+    assert.match(link, /lessons\/exam-score\.html\?state=[A-Za-z0-9_-]+$/);
+    assert.match(await field(exam, 'Iframe embed code').inputValue(), /<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\.html\?widget=gradlab-exam-score/);
+    assert.match(await field(exam, 'Script-tag embed code').inputValue(), /<script type="module" src="http:\/\/127\.0\.0\.1:\d+\/gradlab-widgets\.js"><\/script>\n<gradlab-exam-score/);
+    // Escape closes the panel and gives focus back to the button.
+    await field(exam, 'Link to this state').focus();
+    await page.keyboard.press('Escape');
+    assert.equal(await shareButton(exam).getAttribute('aria-expanded'), 'false');
+
+    const { page: again, problems: p2 } = await openPage(browser, link);
+    await waitForWidgets(again, 30000);
+    const after = await again.locator('gradlab-exam-score').first().evaluate((el) => ({ w: el.weight, b: el.bias, step: el.step, loss: el.loss }));
+    assert.deepEqual(after, before);
+    assertNoProblems(problems, 'lesson');
+    assertNoProblems(p2, 'lesson opened from the link');
+    await page.close();
+    await again.close();
+  });
+
+  test('backprop-net: trained parameters travel in the link', async () => {
+    const { page } = await openPage(browser, `${site.url}embed.html?widget=gradlab-backprop-net&width=4`);
+    await waitForWidgets(page, 30000);
+    const net = page.locator('gradlab-backprop-net');
+    await net.evaluate((el) => el.step(40));
+    const params = await net.evaluate((el) => Array.from(el.parameters));
+    await shareButton(net).click();
+    const link = await field(net, 'Link to this state').inputValue();
+    assert.match(link, /embed\.html\?widget=gradlab-backprop-net&width=4&state=/);
+    const { page: again } = await openPage(browser, link);
+    await waitForWidgets(again, 30000);
+    const restored = await again.locator('gradlab-backprop-net').evaluate((el) => Array.from(el.parameters));
+    assert.deepEqual(restored, params);
+    await page.close();
+    await again.close();
+  });
+
+  test('JSON export and import round-trip; a bad file gives a message', async () => {
+    const { page, problems } = await openPage(browser, `${site.url}embed.html?widget=gradlab-exam-score`);
+    await waitForWidgets(page, 30000);
+    const exam = page.locator('gradlab-exam-score');
+    for (let i = 0; i < 4; i += 1) await exam.getByRole('button', { name: 'Step', exact: true }).click();
+    const before = await exam.evaluate((el) => ({ w: el.weight, b: el.bias, step: el.step }));
+    await shareButton(exam).click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      exam.getByRole('button', { name: 'Export state (JSON)' }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), 'gradlab-exam-score-state.json');
+    const text = await readFile(await download.path(), 'utf8');
+    const json = JSON.parse(text);
+    assert.equal(json.v, 1);
+    assert.equal(json.tag, 'gradlab-exam-score');
+    assert.equal(json.state.steps, 4);
+
+    await exam.getByRole('button', { name: 'Reset' }).click();
+    assert.equal(await exam.evaluate((el) => el.step), 0);
+    await exam.getByLabel('Import state (JSON):').setInputFiles({ name: 'state.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+    await page.waitForFunction(() => document.querySelector('gradlab-exam-score').step === 4);
+    assert.deepEqual(await exam.evaluate((el) => ({ w: el.weight, b: el.bias, step: el.step })), before);
+
+    await exam.getByLabel('Import state (JSON):').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"v":1,"tag":"gradlab-exam-score","attrs":{},"state":{"start":{"w":"x"}}}') });
+    await page.waitForFunction(() => /bad\.json” could not be used/.test(document.querySelector('gradlab-exam-score').shadowRoot.textContent));
+    await exam.getByLabel('Import state (JSON):').setInputFiles({ name: 'junk.json', mimeType: 'application/json', buffer: Buffer.from('not json at all') });
+    await page.waitForFunction(() => /junk\.json” could not be used: it is not JSON/.test(document.querySelector('gradlab-exam-score').shadowRoot.textContent));
+    assert.equal(await exam.evaluate((el) => el.step), 4, 'a bad file changed nothing');
+    assertNoProblems(problems, 'export/import');
+    await page.close();
+  });
+
+  test('a corrupt state in the link shows a message, the widget still works', async () => {
+    const { page, problems } = await openPage(browser, `${site.url}embed.html?widget=gradlab-exam-score&state=%%%not-base64`);
+    await waitForWidgets(page, 30000);
+    const exam = page.locator('gradlab-exam-score');
+    assert.match(await deepText(page), /The shared state in this link could not be used/);
+    await exam.getByRole('button', { name: 'Step', exact: true }).click();
+    assert.equal(await exam.evaluate((el) => el.step), 1);
+    assertNoProblems(problems, 'corrupt state');
+    await page.close();
+  });
+
+  test('xAPI statements: interacted, completed (exam-score goal), answered (practice-set)', async () => {
+    const { page } = await openPage(browser, `${site.url}embed.html?widget=gradlab-exam-score&learning-rate=0.02`);
+    await page.evaluate(() => {
+      window.__xapi = [];
+      document.addEventListener('gradlab-xapi', (e) => window.__xapi.push(e.detail));
+    });
+    await waitForWidgets(page, 30000);
+    const exam = page.locator('gradlab-exam-score');
+    await exam.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.waitForFunction(() => window.__xapi.some((s) => s.verb.display['en-US'] === 'completed'), null, { timeout: 20000 });
+    const records = await page.evaluate(() => window.__xapi);
+    assert.equal(records[0].verb.id, 'http://adlnet.gov/expapi/verbs/interacted');
+    const done = records.find((s) => s.verb.id === 'http://adlnet.gov/expapi/verbs/completed');
+    assert.equal(done.object.id, 'gradlab-exam-score#loss-below-goal');
+    assert.equal(done.result.success, true);
+    assert.equal(done.result.completion, true);
+    assert.ok(done.result.extensions['urn:gradlab:xapi:loss'] <= 40);
+    assert.ok(!('actor' in done));
+    assert.equal(records.filter((s) => s.verb.display['en-US'] === 'interacted').length, 1, 'interacted once');
+    await page.close();
+
+    // practice-set: its gradlab-answer events become 'answered' statements.
+    const { page: ps } = await openPage(browser, `${site.url}embed.html?widget=gradlab-practice-set`);
+    await ps.evaluate(() => {
+      window.__xapi = [];
+      document.addEventListener('gradlab-xapi', (e) => window.__xapi.push(e.detail));
+    });
+    await waitForWidgets(ps, 30000);
+    const q = await ps.locator('gradlab-practice-set').evaluate((el) => el.questions[0]);
+    const form = ps.locator('gradlab-practice-set form').first();
+    if (typeof q.expected === 'number') await form.locator('input[type=text]').fill(String(q.expected));
+    else await form.locator(`input[type=radio][value="${q.expected}"]`).check();
+    await form.getByRole('button', { name: 'Check' }).click();
+    await ps.waitForFunction(() => window.__xapi.some((s) => s.verb.display['en-US'] === 'answered'));
+    const answered = await ps.evaluate(() => window.__xapi.find((s) => s.verb.display['en-US'] === 'answered'));
+    assert.equal(answered.verb.id, 'http://adlnet.gov/expapi/verbs/answered');
+    assert.equal(answered.object.id, `gradlab-practice-set#${q.id}`);
+    assert.equal(answered.result.success, true);
+    assert.deepEqual(answered.result.score, { scaled: 1, raw: 1, min: 0, max: 1 });
+    await ps.close();
+  });
+});

@@ -167,7 +167,7 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
 
   test('the animation loop pauses off-screen and resumes on screen', async () => {
     await harness().scrollIntoViewIfNeeded();
-    await harness().locator('button').click();
+    await harness().getByRole('button', { name: 'Animate' }).click();
     await page.waitForFunction(() => document.querySelector('gradlab-test-harness').state.ticks > 2);
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     await page.waitForTimeout(200);

@@ -50,7 +50,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     loss = gradlab::loss::evaluate(kind, p.data(), t.data(), rows, cols, grad.data(), delta);
   });
   const bool delta_ok = kind != gradlab::loss::Kind::huber || (std::isfinite(delta) && delta > 0);
-  FUZZ_CHECK(ok == (rows * cols > 0 && delta_ok));
+  // Both cross-entropies refuse targets outside [0, 1] (a probability is what they measure).
+  bool targets_ok = true;
+  if (kind == gradlab::loss::Kind::bce_logits || kind == gradlab::loss::Kind::softmax_ce)
+    for (double v : t) targets_ok = targets_ok && v >= 0.0 && v <= 1.0;
+  FUZZ_CHECK(ok == (rows * cols > 0 && delta_ok && targets_ok));
   if (!ok) return 0;
   if (all_finite(p) && all_finite(t)) {
     FUZZ_CHECK(!std::isnan(loss));

@@ -51,6 +51,7 @@ import { GradlabWidget, h } from './base.js';
 import { LineChart, COLORS } from '../charts/index.js';
 import { BarChart, BoundaryChart } from './backprop-charts.js';
 import { fmt } from './exam-math.js';
+import { parseAttribute } from './schema.js';
 
 const EXTENT = { min: -7, max: 7 };
 const GRID = 60;
@@ -529,6 +530,56 @@ export class BackpropNet extends GradlabWidget {
       default:
         if (this.looping) return `Training… ${snap.steps} steps.`;
         return snap.steps === 0 ? 'Fresh random weights: press Run or Step.' : `Paused after ${snap.steps} steps.`;
+    }
+  }
+
+  // --- shareable state (web/widgets/share.js) ----------------------------------------------
+
+  /** The settings and the trained parameters. */
+  getState() {
+    return { settings: this.settings, parameters: Array.from(this.parameters), steps: this.steps };
+  }
+
+  /**
+   * Restore getState()'s object: settings are checked against the schema (invalid -> error),
+   * then the network is rebuilt and the parameters loaded (the step count restarts at 0).
+   */
+  setState(state) {
+    if (!state || typeof state !== 'object' || !state.settings) throw new Error('the state must have settings');
+    const spec = this.constructor.schema.attributes;
+    const st = state.settings;
+    const pick = (key, attr, value) => {
+      const r = parseAttribute(spec[attr], String(value));
+      if (!r.ok) throw new RangeError(`setting ${key}: ${r.message}`);
+      return r.value;
+    };
+    const next = {
+      dataset: pick('dataset', 'dataset', st.dataset),
+      activation: pick('activation', 'activation', st.activation),
+      depth: pick('depth', 'depth', st.depth),
+      width: pick('width', 'width', st.width),
+      lr: pick('learningRate', 'learning-rate', st.learningRate),
+      optimizer: pick('optimizer', 'optimizer', st.optimizer),
+    };
+    Object.assign(this.state, next);
+    this.controls.dataset.value = next.dataset;
+    this.controls.activation.value = next.activation;
+    this.controls.optimizer.value = next.optimizer;
+    this.controls.depth.set(next.depth);
+    this.controls.width.set(next.width);
+    this.controls.lr.set(next.lr);
+    const sel = this.chainControls.neuron.select;
+    sel.replaceChildren(...this._neuronOptions().map((o) => h('option', { value: o.value }, o.label)));
+    this.state.neuron = Math.min(this.state.neuron, next.width - 1);
+    sel.value = String(this.state.neuron);
+    this._build();
+    const p = state.parameters;
+    if (p !== undefined) {
+      if (!Array.isArray(p) || p.length !== this.model.size
+          || !p.every((v) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 1e6)) {
+        throw new RangeError(`the parameters must be ${this.model.size} finite numbers for this network`);
+      }
+      this.parameters = p;
     }
   }
 

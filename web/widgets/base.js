@@ -20,6 +20,7 @@
 import { loadEngine } from '../engine/gradlab.js';
 import { formatNumber } from './format.js';
 import { parseAttribute, widgets } from './schema.js';
+import { attachExtras, SHARE_CSS } from './share.js';
 
 export { formatNumber, formatShort } from './format.js';
 
@@ -81,7 +82,8 @@ export const SHARED_CSS = `
 :host([hidden]) { display: none; }
 * { box-sizing: border-box; }
 .gl-widget { border: 1px solid #c5ced9; border-radius: 10px; background: #f7f9fc;
-  padding: 1rem; min-width: 0; }
+  padding: 1rem; min-width: 0; color: #1b1f24; font: 1rem/1.5 system-ui, -apple-system, "Segoe UI",
+  Roboto, "Noto Sans", sans-serif; text-align: start; }
 .gl-title { margin: 0 0 .5rem; font-size: 1.05rem; font-weight: 650; }
 .gl-body { display: grid; gap: .75rem; min-width: 0; }
 .gl-body[hidden] { display: none; }
@@ -155,7 +157,7 @@ function sheetFor(css) {
 }
 
 function stylesFor(ctor) {
-  if (!sharedSheet) sharedSheet = sheetFor(SHARED_CSS);
+  if (!sharedSheet) sharedSheet = sheetFor(SHARED_CSS + SHARE_CSS);
   const sheets = [sharedSheet];
   if (ctor.styles) {
     if (!classSheets.has(ctor)) classSheets.set(ctor, sheetFor(ctor.styles));
@@ -243,6 +245,8 @@ export class GradlabWidget extends HTMLElement {
         }
         if (generation !== this._generation) return;
         this._ready = true;
+        // Share / Embed control, ?state=… restore, xAPI statements (web/widgets/share.js).
+        this.guard(() => this.own(attachExtras(this, h, nextId)));
         this.requestDraw();
         this.emit('gradlab-ready', { tag: this.constructor.tag });
       },

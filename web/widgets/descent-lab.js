@@ -257,6 +257,36 @@ export class DescentWidget extends GradlabWidget {
     this.reset();
   }
 
+  // --- shareable state (web/widgets/share.js): plain gradient descent is deterministic, so the
+  // start point, the learning rate and the step count reproduce the walk exactly.
+
+  /** @returns {{start: number[], lr: number, steps: number}} */
+  getState() {
+    return { start: Array.from(this.lab.start), lr: this.lab.lr, steps: this.lab.snapshot().step };
+  }
+
+  /** Restore getState()'s object (checked and clamped; bad input throws). */
+  setState(state) {
+    if (!state || typeof state !== 'object') throw new Error('the state must be an object');
+    const start = state.start;
+    if (!Array.isArray(start) || start.length !== this.lab.size
+        || !start.every((v) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 1000)) {
+      throw new RangeError(`the start point must be ${this.lab.size} finite numbers`);
+    }
+    if (typeof state.lr !== 'number' || !Number.isFinite(state.lr)) throw new RangeError('the learning rate must be a finite number');
+    if (typeof state.steps !== 'number' || !Number.isFinite(state.steps)) throw new RangeError('the step count must be a finite number');
+    const lr = Math.min(this.maxLearningRate, Math.max(0.001, state.lr));
+    const steps = Math.round(Math.min(this.maxSteps, Math.max(0, state.steps)));
+    this.pause();
+    this.lab.setLearningRate(lr);
+    this.lrSlider.set(lr);
+    this.syncStartControls(start);
+    this.lab.restart(start);
+    this.state.budgetSpent = false;
+    if (steps > 0) this._advance(steps);
+    this._changed();
+  }
+
   _changed() {
     const s = this.lab.snapshot();
     this.requestDraw();

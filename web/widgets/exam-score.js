@@ -475,12 +475,62 @@ export class ExamScore extends GradlabWidget {
   }
 
   attributeChanged(name) {
+    if (name === 'goal-loss') return; // only read when the loss changes (web/widgets/xapi.js)
     if (['points', 'seed', 'noise'].includes(name)) this.restoreData();
     else this.reset();
   }
 
   teardown() {
     this.lab = null;
+  }
+
+  // --- shareable state (web/widgets/share.js) ----------------------------------------------
+  // The fit is full-batch gradient descent, so it is deterministic: the state is the start point,
+  // the learning rate and the number of steps (plus the data if it was edited), and setState
+  // replays the steps — the same W, B, step count, loss curve and path as when it was shared.
+  // (A learning rate changed in the middle of a run is replayed as if used from the start.)
+
+  /** @returns {{start:{w:number,b:number}, lr:number, steps:number, rows?:number[][]}} */
+  getState() {
+    const s = this.lab.snapshot();
+    const state = { start: { ...this.lab.start }, lr: this.lab.lr, steps: s.step };
+    const a = this.attrs;
+    const fresh = this.engine.dataset('exam-scores', { n: a.points, seed: a.seed, noise: a.noise });
+    const rows = this.lab.rows();
+    const same = rows.length === fresh.rows && rows.every(([x, y], i) => x === fresh.x[i] && y === fresh.y[i]);
+    if (!same) state.rows = rows;
+    return state;
+  }
+
+  /** Restore getState()'s object; values are checked and clamped, bad input throws. */
+  setState(state) {
+    if (!state || typeof state !== 'object') throw new Error('the exam-score state must be an object');
+    const finite = (v, what) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`${what} must be a finite number`);
+      return v;
+    };
+    const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+    const w = clamp(finite(state.start?.w, 'start weight'), -20, 30);
+    const b = clamp(finite(state.start?.b, 'start bias'), -100, 150);
+    const lr = clamp(finite(state.lr, 'learning rate'), 0.0001, 1);
+    const steps = Math.round(clamp(finite(state.steps, 'steps'), 0, RUN_LIMIT));
+    if (state.rows !== undefined) {
+      if (!Array.isArray(state.rows) || state.rows.length < 1 || state.rows.length > MAX_ROWS) {
+        throw new RangeError(`the data must have 1 to ${MAX_ROWS} rows`);
+      }
+      const rows = state.rows.map((r) => [finite(r?.[0], 'hours'), finite(r?.[1], 'score')]);
+      const bad = rows.map((r) => rowProblem(r[0], r[1])).find(Boolean);
+      if (bad) throw new RangeError(bad);
+      this.lab.setRows(rows);
+      this._dataChanged({ rescale: true });
+    }
+    this.pause();
+    this.lab.setLearningRate(lr);
+    this.controls.lr.set(lr);
+    this.lab.moveTo(w, b);
+    this.lab.run(steps);
+    this.state.mapDirty = true;
+    this._changed();
   }
 
   // --- public properties --------------------------------------------------------------------

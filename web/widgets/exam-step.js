@@ -10,6 +10,7 @@
 import { GradlabWidget, h } from './base.js';
 import { OneStudent } from './exam-lab.js';
 import { fmt, predict, stepArithmetic } from './exam-math.js';
+import { clampToAttribute, stateNumber } from './share.js';
 
 export class ExamStep extends GradlabWidget {
   static tag = 'gradlab-exam-step';
@@ -114,6 +115,23 @@ export class ExamStep extends GradlabWidget {
 
   attributeChanged() {
     this.reset();
+  }
+
+  // --- shareable state (web/widgets/share.js) ----------------------------------------------
+  getState() {
+    const s = this.state;
+    return { w: s.w, b: s.b, hours: s.hours, actual: s.actual, lr: s.lr, steps: s.steps };
+  }
+
+  setState(state) {
+    if (!state || typeof state !== 'object') throw new Error('the state must be an object');
+    const attr = { w: 'weight', b: 'bias', hours: 'hours', actual: 'actual', lr: 'learning-rate' };
+    const next = {};
+    for (const [key, name] of Object.entries(attr)) next[key] = clampToAttribute(this, name, stateNumber(state[key], key));
+    next.steps = Math.max(0, Math.round(stateNumber(state.steps ?? 0, 'steps')));
+    Object.assign(this.state, next, { lastStep: null });
+    for (const [key, control] of Object.entries(this.controls)) control.set(this.state[key]);
+    this._evaluate();
   }
 
   draw() {

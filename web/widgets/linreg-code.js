@@ -34,6 +34,7 @@ import { GradlabWidget, h } from './base.js';
 import { HeatmapChart, LineChart, sampleIndices } from '../charts/index.js';
 import { fmt } from './exam-math.js';
 import { formatShort } from './format.js';
+import { clampToAttribute, stateNumber } from './share.js';
 
 const num = (v) => fmt(v, 4);
 const VIEW = { xMin: -1.5, xMax: 1.5, yMin: -0.5, yMax: 2.5 };
@@ -198,6 +199,30 @@ export class LinregCode extends GradlabWidget {
     if (!(lr > 0)) return;
     this.state.lr = lr;
     this._restart();
+  }
+
+  // --- shareable state (web/widgets/share.js): settings + iterations done (replayed exactly:
+  // full-batch gradient descent from a seeded start is deterministic).
+  getState() {
+    const s = this.state;
+    return { lr: s.lr, iterations: s.iterations, start: s.start, seed: s.seed, steps: this.trainer.steps };
+  }
+
+  setState(state) {
+    if (!state || typeof state !== 'object') throw new Error('the state must be an object');
+    if (!['zeros', 'random'].includes(state.start)) throw new RangeError('start must be "zeros" or "random"');
+    this.state.lr = clampToAttribute(this, 'learning-rate', stateNumber(state.lr, 'the learning rate'));
+    this.state.iterations = clampToAttribute(this, 'iterations', stateNumber(state.iterations, 'iterations'));
+    this.state.seed = clampToAttribute(this, 'seed', stateNumber(state.seed, 'the seed'));
+    this.state.start = state.start;
+    const steps = Math.round(Math.min(this.state.iterations, Math.max(0, stateNumber(state.steps, 'steps'))));
+    this.lrSlider.set(this.state.lr);
+    this.itSlider.set(this.state.iterations);
+    this.startSelect.value = this.state.start;
+    this._restart();
+    if (steps > 0) this.trainer.run(steps);
+    this.state.finished = this.trainer.steps >= this.state.iterations || this.trainer.status !== 'running';
+    this._changed();
   }
 
   _setIterations(n) {

@@ -7,6 +7,7 @@ import { GradlabWidget, h } from './base.js';
 import { HeatmapChart } from '../charts/index.js';
 import { RecipeLab, stepLine, unsortedLines } from './recipe-lab.js';
 import { fmt } from './exam-math.js';
+import { checkWalkState, walkState } from './share.js';
 
 const VIEW = { xMin: 0, xMax: 400, yMin: 0, yMax: 240 }; // sugar (g) × soaking time (min)
 const GRID = 80;
@@ -198,6 +199,19 @@ export class Recipe2d extends GradlabWidget {
 
   attributeChanged() {
     this.reset();
+  }
+
+  // --- shareable state (web/widgets/share.js): start, learning rate, steps (replayed) ----------
+  getState() { return walkState(this.lab); }
+
+  setState(state) {
+    const s = checkWalkState(this, state, ['sugar', 'soak'], RUN_LIMIT);
+    this.pause();
+    this.setLearningRate(s.lr);
+    this.controls.lr.set(s.lr);
+    this.moveTo(s.start[0], s.start[1]);
+    for (let i = 0; i < s.steps && !this.state.finished; i += 1) this._step();
+    this._changed();
   }
 
   // --- drawing ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { GradlabWidget, h } from './base.js';
 import { CurveChart } from '../charts/index.js';
 import { RecipeLab, stepLine, unsortedLines } from './recipe-lab.js';
 import { fmt } from './exam-math.js';
+import { checkWalkState, walkState } from './share.js';
 
 const SHELF = { min: 0, max: 400 }; // grams of sugar shown (the engine's own view of 'recipe')
 const TANGENT_HALF = 60; // g either side of the point
@@ -162,6 +163,19 @@ export class RecipeCurve extends GradlabWidget {
 
   attributeChanged() {
     this.reset();
+  }
+
+  // --- shareable state (web/widgets/share.js): start, learning rate, steps (replayed) ----------
+  getState() { return walkState(this.lab); }
+
+  setState(state) {
+    const s = checkWalkState(this, state, ['sugar'], RUN_LIMIT);
+    this.pause();
+    this.setLearningRate(s.lr);
+    this.controls.lr.set(s.lr);
+    this.moveTo(s.start[0]);
+    for (let i = 0; i < s.steps && !this.state.finished; i += 1) this._step();
+    this._changed();
   }
 
   // --- drawing ------------------------------------------------------------------------------

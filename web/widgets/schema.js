@@ -238,6 +238,8 @@ export const widgets = {
         description: 'Learning rate of gradient descent; above about 0.03 the steps grow and the fit diverges.' },
       optimizer: { type: 'enum', default: 'sgd', values: ['sgd'],
         description: 'Optimizer (only plain gradient descent, "sgd", in this lesson).' },
+      'goal-loss': { type: 'number', default: 40, min: 0, max: 1000000,
+        description: 'Goal: when the loss gets below this, the widget emits an xAPI "completed" statement (event gradlab-xapi); 0 turns the goal off. The default data can reach about 32.' },
     },
   },
   'gradlab-exam-step': {

@@ -38,12 +38,14 @@ double mae(const double* p, const double* t, std::size_t n, double* grad = nullp
 double huber(const double* p, const double* t, std::size_t n, double delta = 1.0,
              double* grad = nullptr);
 
+/// Targets t must lie in [0, 1] (range_error otherwise).
 /// L = mean(max(z,0) - z t + log(1 + exp(-|z|)));  dL/dz = (sigmoid(z) - t) / n.
 /// NOTE: computed from logits z, never from sigmoid(z): log(sigmoid(z)) underflows to -inf for
 /// z < -745, while this form stays finite for every finite z.
 double bce_logits(const double* z, const double* t, std::size_t n, double* grad = nullptr);
 
-/// Rows of logits z (rows x classes), rows of target probabilities t (one-hot or soft).
+/// Rows of logits z (rows x classes), rows of target probabilities t (one-hot or soft; each
+/// in [0, 1], else range_error).
 /// L = mean over rows of -sum_k t_k log softmax(z)_k;  dL/dz = (softmax(z) - t) / rows.
 /// NOTE: log-softmax is computed as z - max - log(sum exp(z - max)) so large logits cannot
 /// overflow.
