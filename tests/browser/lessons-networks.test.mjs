@@ -334,7 +334,13 @@ describe('lessons: backpropagation, attribution', () => {
     assert.equal(dead.lr, 1);
     assert.equal(dead.status, 'converged');
     close(dead.loss, Math.LN2, 0.01, 'loss of a network of dead ReLUs');
-    assert.match(await w.locator('.bn-status').textContent(), /Converged/);
+    // The status line is redrawn on the next animation frame after step(): poll for it.
+    let statusText = '';
+    for (let tries = 0; tries < 50 && !/Converged/.test(statusText); tries++) {
+      statusText = await w.locator('.bn-status').textContent();
+      if (!/Converged/.test(statusText)) await page.waitForTimeout(100);
+    }
+    assert.match(statusText, /Converged/);
 
     await screenshot(page, 'lesson-backpropagation-tested');
     await checkPage(page, problems, 'backpropagation (vanishing)');

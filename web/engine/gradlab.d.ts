@@ -302,6 +302,8 @@ export interface Engine {
    *  noise >= 0 (default 0). 'seed002' ignores them. */
   dataset(name: DatasetName, options?: { n?: number; seed?: number; noise?: number }): Dataset;
   /** The names dataset() accepts. */
+  /** Version of the engine and its JS API, e.g. "0.1.0" (equal to package.json's version). */
+  readonly version: string;
   datasetNames(): string[];
   /** A model or lesson function. The caller owns it and must delete() it. */
   model(spec: ModelSpec): Model;

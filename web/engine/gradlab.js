@@ -148,11 +148,19 @@ function alive(handle, type) {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Version of the engine and its JS API; kept equal to package.json's (a wasm test checks). */
+export const ENGINE_VERSION = '0.1.0';
+
 /** The loaded engine (one per page or process). */
 class Engine {
   #raw;
   constructor(raw) {
     this.#raw = raw;
+  }
+
+  /** Version of the engine and its JS API (follows package.json). */
+  get version() {
+    return ENGINE_VERSION;
   }
 
   /** A generated dataset, as a plain copy. */

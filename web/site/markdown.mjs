@@ -194,6 +194,12 @@ export function createRenderer(mathStyles) {
   });
 
   md.renderer.rules.math_inline = (tokens, i) => tokens[i].meta.html;
+  // A code block wider than the page scrolls sideways; keyboard users can only scroll it if it
+  // can take focus (axe: scrollable-region-focusable).
+  for (const rule of ['fence', 'code_block']) {
+    const render = md.renderer.rules[rule];
+    md.renderer.rules[rule] = (...args) => render(...args).replace(/^<pre>/, '<pre tabindex="0">');
+  }
   md.renderer.rules.math_block = (tokens, i) =>
     `<div class="math-display">${tokens[i].meta.html}</div>\n`;
 

@@ -44,7 +44,8 @@ const siteFooter = (root) => `<footer class="site-footer">
   <div class="wrap">
     <p>Gradlab — the calculus behind machine learning, computed live by a C++ engine running in
     your browser (WebAssembly). Your progress is stored only in this browser.</p>
-    <p><a href="${root}authoring.html">Widget reference for lesson authors</a></p>
+    <p><a href="${root}authoring.html">Widget reference for lesson authors</a> ·
+    <a href="${root}reference.html">Embedding widgets in your own pages</a></p>
   </div>
 </footer>`;
 
