@@ -195,3 +195,40 @@ export async function runAxe(page, { impacts = ['serious', 'critical'], disable 
 export function formatViolations(violations) {
   return violations.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.join(', ')}`).join('\n');
 }
+
+// ---- widget assertions shared by the lesson tests ----------------------------------------------
+
+/** A widget's readout <output>, found by (part of) its label. */
+export const readout = (widget, label) =>
+  widget.locator('.gl-readout').filter({ hasText: label }).locator('output');
+
+/** A number as widgets print it ("−8" with a real minus sign, "6.01", "−2.28e-7"). */
+export const parseShown = (text) => Number(text.trim().replace('−', '-'));
+
+/** The number a locator shows. */
+export const shown = async (locator) => parseShown(await locator.textContent());
+
+/** |a − b| ≤ tol, with a message naming what was compared. */
+export const close = (a, b, tol, what) =>
+  assert.ok(Math.abs(a - b) <= tol, `${what}: got ${a}, expected ${b} ± ${tol}`);
+
+/** close() element by element. */
+export const closeAll = (as, bs, tol, what) => {
+  assert.equal(as.length, bs.length, `${what}: lengths`);
+  as.forEach((a, i) => close(a, bs[i], tol, `${what}[${i}]`));
+};
+
+/** A screenshot of one widget into test-output/screenshots/<name>.png. */
+export async function widgetShot(widget, name) {
+  await widget.scrollIntoViewIfNeeded();
+  await widget.page().waitForTimeout(80);
+  await widget.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
+}
+
+/** The checks every lesson page ends with: no NaN/Infinity text, axe clean, no console errors. */
+export async function checkPage(page, problems, name) {
+  await expectNoBadNumbers(page, name);
+  const violations = await runAxe(page);
+  assert.deepEqual(violations, [], `${name}:\n${formatViolations(violations)}`);
+  assertNoProblems(problems, name);
+}

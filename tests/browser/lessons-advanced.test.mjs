@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  assertNoProblems, distDir, expectNoBadNumbers, formatViolations, launchBrowser, openPage,
-  runAxe, screenshot, screenshotDir, startSite, waitForWidgets,
+  checkPage, close, distDir, launchBrowser, openPage, screenshot, startSite, waitForWidgets,
+  widgetShot,
 } from './helpers.mjs';
 
 // --- independent oracles --------------------------------------------------------------------
@@ -37,19 +37,8 @@ function bowlSteps(A, p0, lr, target, max = 5000) {
   return null;
 }
 
-const close = (a, b, tol, what) => assert.ok(Math.abs(a - b) <= tol, `${what}: got ${a}, expected ${b} ± ${tol}`);
 
-async function widgetShot(widget, name) {
-  await widget.scrollIntoViewIfNeeded();
-  await widget.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
-}
 
-async function checkPage(page, problems, name) {
-  await expectNoBadNumbers(page, name);
-  const violations = await runAxe(page);
-  assert.deepEqual(violations, [], `${name}:\n${formatViolations(violations)}`);
-  assertNoProblems(problems, name);
-}
 
 const racer = (w, id) => w.evaluate((el, rid) => el.racers.find((r) => r.id === rid), id);
 

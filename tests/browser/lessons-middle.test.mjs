@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  assertNoProblems, distDir, expectNoBadNumbers, formatViolations, launchBrowser, openPage,
-  runAxe, screenshot, screenshotDir, startSite, waitForWidgets,
+  assertNoProblems, checkPage, close, closeAll, distDir, expectNoBadNumbers, launchBrowser,
+  openPage, readout, screenshot, shown, startSite, waitForWidgets, widgetShot,
 } from './helpers.mjs';
 
 // --- independent oracles --------------------------------------------------------------------
@@ -52,31 +52,10 @@ function linreg(w0, lr, steps) {
   return { w, loss: lossGrad(w).loss };
 }
 
-/** Text of a widget's readout, found by (part of) its label. */
-const readout = (widget, label) =>
-  widget.locator('.gl-readout').filter({ hasText: label }).locator('output');
 
-/** A number shown by a widget ("−8" with a real minus sign, "6.01"). */
-const shown = async (locator) => Number((await locator.textContent()).trim().replace('−', '-'));
 
-const close = (a, b, tol, what) => assert.ok(Math.abs(a - b) <= tol, `${what}: got ${a}, expected ${b} ± ${tol}`);
-const closeAll = (as, bs, tol, what) => {
-  assert.equal(as.length, bs.length, `${what}: lengths`);
-  as.forEach((a, i) => close(a, bs[i], tol, `${what}[${i}]`));
-};
 
-async function widgetShot(widget, name) {
-  await widget.scrollIntoViewIfNeeded();
-  await widget.page().waitForTimeout(80);
-  await widget.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
-}
 
-async function checkPage(page, problems, name) {
-  await expectNoBadNumbers(page, name);
-  const violations = await runAxe(page);
-  assert.deepEqual(violations, [], `${name}:\n${formatViolations(violations)}`);
-  assertNoProblems(problems, name);
-}
 
 describe('lessons: loss functions, chain rule, linear regression in code', () => {
   let site;

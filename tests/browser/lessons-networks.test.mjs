@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  assertNoProblems, distDir, expectNoBadNumbers, formatViolations, launchBrowser, openPage,
-  runAxe, screenshot, screenshotDir, startSite, waitForWidgets,
+  checkPage, close, distDir, launchBrowser, openPage, parseShown, readout, screenshot, shown,
+  startSite, waitForWidgets, widgetShot,
 } from './helpers.mjs';
 
 // --- independent oracles --------------------------------------------------------------------
@@ -46,26 +46,11 @@ function central(f, x, j, h) {
   return (f(up) - f(down)) / (2 * h);
 }
 
-/** A number shown by a widget ("−2.28e-7" with a real minus sign, "0.8582"). */
-const parse = (text) => Number(text.trim().replace('−', '-'));
-const readout = (widget, label) => widget.locator('.gl-readout').filter({ hasText: label }).locator('output');
-const shown = async (locator) => parse(await locator.textContent());
 
-const close = (a, b, tol, what) => assert.ok(Math.abs(a - b) <= tol, `${what}: got ${a}, expected ${b} ± ${tol}`);
 const relClose = (a, b, rel, what) =>
   close(a, b, rel * Math.max(Math.abs(a), Math.abs(b), 1e-12), what);
 
-async function widgetShot(widget, name) {
-  await widget.scrollIntoViewIfNeeded();
-  await widget.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
-}
 
-async function checkPage(page, problems, name) {
-  await expectNoBadNumbers(page, name);
-  const violations = await runAxe(page);
-  assert.deepEqual(violations, [], `${name}:\n${formatViolations(violations)}`);
-  assertNoProblems(problems, name);
-}
 
 describe('lessons: backpropagation, attribution', () => {
   let site;
@@ -390,7 +375,7 @@ describe('lessons: backpropagation, attribution', () => {
       relClose(s.pBase, net(s.base), 1e-9, `${what}: baseline p`);
       // The table shows the same gradient (4 significant digits).
       const cells = await w.locator('tbody tr td:nth-child(4)').allTextContents();
-      cells.forEach((c, j) => close(parse(c), s.g[j], Math.abs(s.g[j]) * 1e-3 + 1e-9, `${what}: table ∂p/∂x${j + 1}`));
+      cells.forEach((c, j) => close(parseShown(c), s.g[j], Math.abs(s.g[j]) * 1e-3 + 1e-9, `${what}: table ∂p/∂x${j + 1}`));
       return s;
     };
 
