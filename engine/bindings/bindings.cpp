@@ -591,8 +591,10 @@ class JsModel {
       const std::size_t j = count_field(spec, "j", 1, 0, limit);
       const std::size_t nx = count_field(spec, "nx", 50, 2, kMaxGridSide);
       const std::size_t ny = count_field(spec, "ny", 50, 2, kMaxGridSide);
+      const GridMethod method = parse_grid_method(string_field(spec, "method", "auto"));
       return to_f64(loss_grid(f, i, j, number_field(spec, "iMin"), number_field(spec, "iMax"),
-                              number_field(spec, "jMin"), number_field(spec, "jMax"), nx, ny));
+                              number_field(spec, "jMin"), number_field(spec, "jMax"), nx, ny,
+                              method));
     });
   }
 

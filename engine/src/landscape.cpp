@@ -6,6 +6,7 @@
 
 #include "gradlab/error.hpp"
 #include "gradlab/nn.hpp"
+#include "simd.hpp"
 
 namespace gradlab {
 
@@ -67,11 +68,72 @@ void squared_error_line_grid(const LinearRegression& line, std::size_t i, double
   }
 }
 
+// Every cell summed over every point: residual = b + (w x_k - t_k). The outer loop takes one
+// weight at a time and computes c_k = w x_k - t_k once for it; the inner loop runs eight bias
+// values at once (four SIMD pairs), each adding (b + c_k)^2 for every point k.
+void squared_error_line_sum(const LinearRegression& line, std::size_t i, double i_min,
+                            double i_max, double j_min, double j_max, std::size_t nx,
+                            std::size_t ny, double* out) {
+  using simd::f64x2;
+  using simd::splat;
+  const Dataset& data = line.data();
+  const std::size_t n = data.rows();
+  const double* x = data.x.data();
+  const double* t = data.y.data();
+  const double scale =
+      (line.loss_kind() == loss::Kind::half_mse ? 0.5 : 1.0) / static_cast<double>(n);
+
+  // Parameter 0 is the weight and 1 the bias; i names the one that varies along columns.
+  const bool weight_on_columns = i == 0;
+  const std::size_t n_w = weight_on_columns ? nx : ny, n_b = weight_on_columns ? ny : nx;
+  const double w_lo = weight_on_columns ? i_min : j_min, w_hi = weight_on_columns ? i_max : j_max;
+  const double b_lo = weight_on_columns ? j_min : i_min, b_hi = weight_on_columns ? j_max : i_max;
+  std::vector<double> bias(n_b), c(n);
+  for (std::size_t q = 0; q < n_b; ++q) bias[q] = grid_point(b_lo, b_hi, q, n_b);
+  // Cell (weight index p, bias index q) in the row-major nx-wide grid.
+  auto cell = [&](std::size_t p, std::size_t q) -> double& {
+    return weight_on_columns ? out[q * nx + p] : out[p * nx + q];
+  };
+
+  for (std::size_t p = 0; p < n_w; ++p) {
+    const double w = grid_point(w_lo, w_hi, p, n_w);
+    for (std::size_t k = 0; k < n; ++k) c[k] = w * x[k] - t[k];
+    std::size_t q = 0;
+    for (; q + 8 <= n_b; q += 8) {
+      const f64x2 b0 = simd::load2(&bias[q]), b1 = simd::load2(&bias[q + 2]);
+      const f64x2 b2 = simd::load2(&bias[q + 4]), b3 = simd::load2(&bias[q + 6]);
+      f64x2 s0 = splat(0.0), s1 = s0, s2 = s0, s3 = s0;
+      for (std::size_t k = 0; k < n; ++k) {
+        const f64x2 ck = splat(c[k]);
+        const f64x2 r0 = b0 + ck, r1 = b1 + ck, r2 = b2 + ck, r3 = b3 + ck;
+        s0 += r0 * r0, s1 += r1 * r1, s2 += r2 * r2, s3 += r3 * r3;
+      }
+      const f64x2 sums[4] = {s0, s1, s2, s3};
+      for (std::size_t lane = 0; lane < 8; ++lane)
+        cell(p, q + lane) = finite_or_inf(scale * sums[lane / 2][lane % 2]);
+    }
+    for (; q < n_b; ++q) {
+      double s = 0.0;
+      for (std::size_t k = 0; k < n; ++k) {
+        const double r = bias[q] + c[k];
+        s += r * r;
+      }
+      cell(p, q) = finite_or_inf(scale * s);
+    }
+  }
+}
+
 }  // namespace
+
+GridMethod parse_grid_method(const std::string& name) {
+  if (name == "auto") return GridMethod::fastest;
+  if (name == "sum") return GridMethod::explicit_sum;
+  throw input_error("unknown landscape method \"" + name + "\" (expected auto or sum)");
+}
 
 std::vector<double> loss_grid(Objective& f, std::size_t i, std::size_t j, double i_min,
                               double i_max, double j_min, double j_max, std::size_t nx,
-                              std::size_t ny) {
+                              std::size_t ny, GridMethod method) {
   const std::size_t n = f.size();
   require_range(i < n && j < n, "landscape parameters must be indices below " +
                                     std::to_string(n) + " (got " + std::to_string(i) + " and " +
@@ -89,8 +151,11 @@ std::vector<double> loss_grid(Objective& f, std::size_t i, std::size_t j, double
 
   std::vector<double> out(nx * ny, kInf);
   if (is_squared_error_line(f)) {
-    squared_error_line_grid(static_cast<LinearRegression&>(f), i, i_min, i_max, j_min, j_max,
-                            nx, ny, out.data());
+    const auto& line = static_cast<LinearRegression&>(f);
+    if (method == GridMethod::explicit_sum)
+      squared_error_line_sum(line, i, i_min, i_max, j_min, j_max, nx, ny, out.data());
+    else
+      squared_error_line_grid(line, i, i_min, i_max, j_min, j_max, nx, ny, out.data());
     return out;
   }
 

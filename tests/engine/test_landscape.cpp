@@ -81,6 +81,36 @@ TEST(Landscape, LinearFastPathEqualsTheGeneralPath) {
   }
 }
 
+TEST(Landscape, ExplicitSumEqualsTheGeneralPathAndTheFastPath) {
+  // Sizes that leave every tail of the 8-wide kernel (17 = 2 x 8 + 1, 13 = 8 + 4 + 1) and an
+  // odd number of points.
+  for (auto kind : {loss::Kind::mse, loss::Kind::half_mse}) {
+    LinearRegression line(1, true, kind);
+    line.set_data(exam_scores(63, 9, 5.0));
+    Wrapped general(line);
+    for (auto [i, j] : {std::pair<std::size_t, std::size_t>{0, 1}, {1, 0}}) {
+      const auto sum = loss_grid(line, i, j, -3.0, 12.0, 20.0, 80.0, 17, 13, GridMethod::explicit_sum);
+      const auto slow = loss_grid(general, i, j, -3.0, 12.0, 20.0, 80.0, 17, 13);
+      const auto fast = loss_grid(line, i, j, -3.0, 12.0, 20.0, 80.0, 17, 13, GridMethod::fastest);
+      ASSERT_EQ(sum.size(), slow.size());
+      for (std::size_t k = 0; k < sum.size(); ++k) {
+        EXPECT_NEAR(sum[k], slow[k], 1e-12 * std::max(1.0, slow[k])) << "cell " << k;
+        EXPECT_NEAR(sum[k], fast[k], 1e-9 * std::max(1.0, slow[k])) << "cell " << k;
+      }
+    }
+  }
+  // By hand: points (0, 1) and (2, 3); at w = 1, b = 1 the residuals are 0 and 0; at w = 0,
+  // b = 0 they are -1 and -3, so MSE = (1 + 9) / 2 = 5.
+  LinearRegression line(1, true, loss::Kind::mse);
+  line.set_data(from_points({0.0, 2.0}, {1.0, 3.0}, 1, 1));
+  const auto grid = loss_grid(line, 0, 1, 0.0, 1.0, 0.0, 1.0, 2, 2, GridMethod::explicit_sum);
+  EXPECT_DOUBLE_EQ(grid[0], 5.0);  // w = 0, b = 0
+  EXPECT_DOUBLE_EQ(grid[3], 0.0);  // w = 1, b = 1
+  EXPECT_EQ(parse_grid_method("sum"), GridMethod::explicit_sum);
+  EXPECT_EQ(parse_grid_method("auto"), GridMethod::fastest);
+  EXPECT_THROW(parse_grid_method("closed"), input_error);
+}
+
 TEST(Landscape, OverflowBecomesInfinityNeverNaN) {
   LinearRegression line(1);
   line.set_data(exam_scores(16, 1, 1.0));

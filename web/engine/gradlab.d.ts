@@ -103,6 +103,12 @@ export interface LandscapeSpec {
   nx?: number;
   /** Cells along j (rows), 2..1000, default 50. */
   ny?: number;
+  /**
+   * 'auto' (default): a one-input linear model with (half) MSE uses the exact quadratic form,
+   * O(1) per cell. 'sum': every cell is an explicit mean over all data points (same values to
+   * rounding; what the benchmark measures). Other objectives ignore it.
+   */
+  method?: 'auto' | 'sum';
 }
 
 export interface GradCheckResult {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "gradlab/objective.hpp"
@@ -24,11 +25,23 @@ constexpr std::size_t kMaxGridSide = 1000;
 /// Throws range_error unless i != j, both < f.size(), every bound finite with min < max, and
 /// nx, ny in [2, kMaxGridSide]. Errors from f itself (e.g. a model without data) propagate.
 ///
-/// NOTE: for a one-input LinearRegression with a bias and the mse or half_mse loss, the loss is
-/// an exact quadratic in (weight, bias), so each cell is computed in O(1) from a few sums over
-/// the data instead of a pass over every point.
+/// How loss_grid may compute a one-input LinearRegression with a bias and the mse or half_mse
+/// loss (every other objective is evaluated cell by cell).
+enum class GridMethod {
+  /// The loss is an exact quadratic in (weight, bias): each cell in O(1) from a few sums over
+  /// the data. Fastest for large data; what the widgets use.
+  fastest,
+  /// Every cell is an explicit mean of squared residuals over all the points, in a SIMD kernel
+  /// that runs the bias values of one weight in parallel. No algebraic shortcut: the benchmark's
+  /// definition of the work, and an independent check of the fast path.
+  explicit_sum,
+};
+
+/// "auto" (GridMethod::fastest) or "sum" (GridMethod::explicit_sum); input_error otherwise.
+GridMethod parse_grid_method(const std::string& name);
+
 std::vector<double> loss_grid(Objective& f, std::size_t i, std::size_t j, double i_min,
                               double i_max, double j_min, double j_max, std::size_t nx,
-                              std::size_t ny);
+                              std::size_t ny, GridMethod method = GridMethod::fastest);
 
 }  // namespace gradlab

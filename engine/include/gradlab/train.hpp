@@ -118,8 +118,9 @@ class Trainer {
   double evaluate(double* grad);
   /// Appends the current parameters to the trajectory if allowed.
   void record_point();
-  /// Sets m_status from the latest accepted point (converged / max_steps / running).
-  void update_status(double previous_loss);
+  /// Sets m_status from the latest accepted point (converged / max_steps / running), given the
+  /// largest |gradient component| there.
+  void update_status(double previous_loss, double grad_norm);
 
   std::shared_ptr<Objective> m_objective;
   std::unique_ptr<Optimizer> m_optimizer;

@@ -90,8 +90,10 @@ export function createGradlab(load, { id = 'gradlab-wasm', label = 'Gradlab wasm
           const p = new Float64Array(m.size);
           m.setParameters(p);
           if (spec.kind === 'landscape') {
+            // method 'sum': an explicit sum over the points in every cell, as the workload
+            // specifies (the widgets' default 'auto' uses the closed form, which is faster).
             const grid = m.landscape({ i: wi, j: bi, iMin: spec.wMin, iMax: spec.wMax,
-              jMin: spec.bMin, jMax: spec.bMax, nx: spec.nx, ny: spec.ny });
+              jMin: spec.bMin, jMax: spec.bMax, nx: spec.nx, ny: spec.ny, method: 'sum' });
             return { grid };
           }
           const out = train(m, spec, 0);
