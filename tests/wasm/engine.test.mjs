@@ -158,6 +158,25 @@ test('models: logistic, mlp, predict, landscape, gradcheck', () => {
   });
 });
 
+test("landscape method 'sum' (explicit per-cell sums) agrees with 'auto' and with evaluate", () => {
+  using(gl.model({ type: 'linear', inputs: 1, bias: true, loss: 'mse' }), (m) => {
+    // Points (0, 1) and (2, 3): at w = 0, b = 0 the residuals are -1 and -3, MSE = 5; at
+    // w = 1, b = 1 both are 0.
+    m.setData({ x: [0, 2], y: [1, 3], rows: 2 });
+    const tiny = m.landscape({ iMin: 0, iMax: 1, jMin: 0, jMax: 1, nx: 2, ny: 2, method: 'sum' });
+    assert.equal(tiny[0], 5);
+    assert.equal(tiny[3], 0);
+    m.setData(gl.dataset('exam-scores', { n: 37, seed: 4 }));
+    const spec = { iMin: 0, iMax: 10, jMin: 0, jMax: 100, nx: 19, ny: 11 };
+    const sum = m.landscape({ ...spec, method: 'sum' });
+    const auto = m.landscape(spec);
+    for (let k = 0; k < sum.length; k++) close(sum[k], auto[k], 1e-9 * Math.max(1, auto[k]));
+    // Cell (row 4, column 7) is w = 7 * 10 / 18, b = 4 * 100 / 10.
+    close(sum[4 * 19 + 7], m.evaluate([70 / 18, 40]).loss, 1e-12 * sum[4 * 19 + 7]);
+    assert.throws(() => m.landscape({ ...spec, method: 'closed' }), { message: /unknown landscape method "closed"/ });
+  });
+});
+
 test('functions: value, gradient, Hessian, info, curves', () => {
   using(gl.model({ type: 'function', name: 'rosenbrock' }), (f) => {
     assert.equal(f.type, 'function');
