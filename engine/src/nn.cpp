@@ -67,6 +67,7 @@ void Model::set_data(const Dataset& data) {
   }
   m_data = data;
   m_has_data = true;
+  m_rows = m_data.rows();
 }
 
 // NOTE: the checks on the hot path below only build their message when they fail: a

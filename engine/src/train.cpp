@@ -196,14 +196,6 @@ Status Trainer::step() {
   return m_status;
 }
 
-// NOTE: step() must stay a real call here, never inlined into this loop. Browsers first run
-// WebAssembly through a quick baseline compiler and swap in optimised code for a function only
-// when it is next called (there is no on-stack replacement for wasm in V8). run(10000) is one
-// call, so a loop body inlined into it would run unoptimised for the whole call; as a separate
-// function, step() is optimised after its first few hundred calls. Measured in Chromium on the
-// 10,000-step exam-score benchmark: about twice as fast.
-__attribute__((noinline)) static Status step_of(Trainer& trainer) { return trainer.step(); }
-
 Status Trainer::run(std::size_t n) {
   if (m_status != Status::running) return m_status;
   // Room for the whole run up front (capped at 2^20 steps), so a long run never stops to move
@@ -213,7 +205,7 @@ Status Trainer::run(std::size_t n) {
   if (m_options.record_trajectory)
     m_trajectory.reserve(std::min(m_options.trajectory_limit,
                                   m_trajectory.size() + steps * m_start.size()));
-  for (std::size_t i = 0; i < n && m_status == Status::running; ++i) step_of(*this);
+  for (std::size_t i = 0; i < n && m_status == Status::running; ++i) step();
   return m_status;
 }
 

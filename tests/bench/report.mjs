@@ -106,8 +106,7 @@ export function markdown(results, workloads, { title, meta, lsLoss } = {}) {
   if (errors.length) out.push('', 'Notes:', ...errors);
   out.push('', 'Targets (Gradlab wasm):', '');
   for (const t of targets(results, workloads)) {
-    const caveat = t.workload === 'W2' && !t.name.includes('native') ? ' — Gradlab uses a closed form here, not the per-point sums the peers do' : '';
-    out.push(`- ${t.verdict} ${t.workload}: ${t.name} (${fmtX(t.value)})${caveat}`);
+    out.push(`- ${t.verdict} ${t.workload}: ${t.name} (${fmtX(t.value)})`);
   }
   return out.join('\n');
 }

@@ -223,7 +223,7 @@ export async function main(argv = process.argv.slice(2)) {
     const detail = engines.filter((e) => e.detail).map((e) => `${e.id}: ${e.detail}`).join('; ');
     const env = [`${meta.date}, ${meta.cpu}, ${meta.memory}, ${meta.os}, Node ${meta.node}, load average at start ${meta.loadavg}`,
       `TF.js computes in float32 (every other engine in float64)${detail ? `; ${detail}` : ''}`,
-      'W2: Gradlab\'s landscape uses a closed form for one-input linear models (O(1) per cell from sums over the data); the peers sum over all 64 points per cell'];
+      'W2: every engine sums over all 64 points in every cell (Gradlab: landscape method \'sum\'; its widgets use the exact quadratic form, O(1) per cell)'];
     tables.push(markdown(results, workloads, { title: 'Node', meta: env, lsLoss }));
     report.runs.node = { results, targets: targets(results, workloads) };
   }

@@ -54,7 +54,7 @@ class Model : public Objective {
   const Dataset& data() const { return m_data; }
 
   /// Number of rows in the dataset (0 before set_data).
-  std::size_t num_examples() const override { return m_has_data ? m_data.rows() : 0; }
+  std::size_t num_examples() const override { return m_rows; }
 
   /// Mean loss over the whole dataset at parameters x; dLoss/dx into grad when not null.
   /// Throws input_error when no data has been set.
@@ -95,6 +95,7 @@ class Model : public Objective {
   loss::Kind m_loss;
   Dataset m_data;
   bool m_has_data = false;
+  std::size_t m_rows = 0;  ///< m_data.rows() once there is data (asked for on every training step)
 };
 
 // ---------------------------------------------------------------------------------------------
