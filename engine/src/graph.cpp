@@ -119,12 +119,28 @@ void add_into(Array& grad, const Operand& o, std::size_t i, double contribution)
   grad.data()[o.map.empty() ? i : o.map[i]] += contribution;
 }
 
+// x^p. NOTE: not std::pow, whose lookup tables alone are ~4 KB gzipped of the WebAssembly
+// module (std::exp and std::log, needed anyway, have their own). A whole exponent multiplies
+// (any sign of x, exact for squares and cubes); any other is e^(p ln x), NaN for x < 0 as
+// pow gives, within a few ulps of pow for the exponents lessons use.
+double power(double x, double p) {
+  if (p == std::floor(p) && std::fabs(p) <= 1e9) {
+    double result = 1.0, base = x;
+    for (auto n = static_cast<unsigned long long>(std::fabs(p)); n != 0; n >>= 1) {
+      if (n & 1) result *= base;
+      base *= base;
+    }
+    return p < 0 ? 1.0 / result : result;
+  }
+  return std::exp(p * std::log(x));
+}
+
 // y = f(x) for the element-wise ops; attr is the pow exponent or the leaky slope.
 double unary_value(Op op, double x, double attr) {
   switch (op) {
     case Op::neg: return -x;
     case Op::square: return x * x;
-    case Op::pow: return std::pow(x, attr);
+    case Op::pow: return power(x, attr);
     case Op::exp: return std::exp(x);
     case Op::log: return std::log(x);
     case Op::sqrt: return std::sqrt(x);
@@ -142,7 +158,7 @@ double unary_grad(Op op, double x, double y, double g, double attr) {
   switch (op) {
     case Op::neg: return -g;
     case Op::square: return 2.0 * x * g;
-    case Op::pow: return attr * std::pow(x, attr - 1.0) * g;
+    case Op::pow: return attr * power(x, attr - 1.0) * g;
     case Op::exp: return y * g;
     case Op::log: return g / x;
     case Op::sqrt: return g / (2.0 * y);
