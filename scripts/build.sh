@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything, incrementally (CMake and the site build only redo what changed):
 #   1. native engine + GoogleTest suite + reference runner  -> build/native   (Release)
-#   2. WebAssembly module (emcmake)                          -> build/wasm/gradlab-engine.mjs
+#   2. WebAssembly module (emcmake)                          -> build/wasm/gradlab-engine.mjs + .wasm
 #   3. the site, when web/site/build.mjs exists              -> dist/ (it copies the module in)
 #      and its portable copy for file:// (web/site/portable.mjs) -> dist-portable/
 # Environment:
@@ -42,9 +42,10 @@ if [[ ${GRADLAB_SKIP_WASM:-0} != 1 ]]; then
   say "WebAssembly module ($root/wasm)"
   configure "$root/wasm" emcmake cmake -DCMAKE_BUILD_TYPE=Release -DGRADLAB_TESTS=OFF
   cmake --build "$root/wasm" -j "$jobs"
-  out=$root/wasm/gradlab-engine.mjs
-  [[ -f $out ]] || die "$out was not produced"
-  say "$out: $(wc -c <"$out") bytes, $(gzip -9c "$out" | wc -c) gzipped"
+  for out in "$root/wasm/gradlab-engine.mjs" "$root/wasm/gradlab-engine.wasm"; do
+    [[ -f $out ]] || die "$out was not produced"
+    say "$out: $(wc -c <"$out") bytes, $(gzip -9c "$out" | wc -c) gzipped"
+  done
 fi
 
 if [[ ${GRADLAB_SKIP_SITE:-0} != 1 && -f web/site/build.mjs ]]; then

@@ -69,14 +69,13 @@ T failed_result() {
   }
 }
 
-/// Runs body(); any exception becomes the pending error and a default-constructed result.
-/// NOTE: the catch blocks only copy the message; nothing JS-facing happens inside them.
-template <class Body>
-auto guard(Body&& body) -> decltype(body()) {
-  using Result = decltype(body());
+/// Calls call(context); any exception becomes the pending error.
+/// NOTE: the catch blocks only copy the message; nothing JS-facing happens inside them. They live
+/// here once, not in every guard<> instantiation (that repetition was ~8 KB of the module).
+void run_guarded(void (*call)(void*), void* context) {
   ErrorSlot& slot = error_slot();
   try {
-    return body();
+    call(context);
   } catch (const range_error& e) {
     slot.kind = range;
     slot.message = e.what();
@@ -87,7 +86,20 @@ auto guard(Body&& body) -> decltype(body()) {
     slot.kind = input;
     slot.message = "unknown engine error";
   }
-  if constexpr (!std::is_void_v<Result>) return failed_result<Result>();
+}
+
+/// Runs body(); any exception becomes the pending error and a default-constructed result.
+template <class Body>
+auto guard(Body&& body) -> decltype(body()) {
+  using Result = decltype(body());
+  if constexpr (std::is_void_v<Result>) {
+    run_guarded([](void* b) { (*static_cast<std::remove_reference_t<Body>*>(b))(); }, &body);
+  } else {
+    Result result = failed_result<Result>();
+    auto assign = [&] { result = body(); };
+    run_guarded([](void* a) { (*static_cast<decltype(assign)*>(a))(); }, &assign);
+    return result;
+  }
 }
 
 int error_kind() { return error_slot().kind; }

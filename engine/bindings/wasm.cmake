@@ -1,6 +1,7 @@
-# The WebAssembly module: engine/bindings/bindings.cpp + the gradlab library, as one ES module
-# with the wasm embedded (build/wasm/gradlab-engine.mjs). Included by engine/CMakeLists.txt under
-# emcmake only. The site build copies the module next to web/engine/gradlab.js in dist/engine/.
+# The WebAssembly module: engine/bindings/bindings.cpp + the gradlab library, as an ES module and
+# its wasm (build/wasm/gradlab-engine.mjs + gradlab-engine.wasm). Included by
+# engine/CMakeLists.txt under emcmake only. The site build copies both into dist/assets/, next to
+# the widget bundle (and minifies the .mjs); web/site/portable.mjs inlines the wasm for file://.
 #
 # Flags, and why (see /work/shared/TOOLCHAIN.md):
 #   -fwasm-exceptions on every compile AND the link: otherwise a C++ throw reaches JS as a bare
@@ -8,26 +9,33 @@
 #                Native wasm exceptions (Node 20, Chromium) instead of JS-emulated -fexceptions: no
 #                invoke_* trampolines, so the module is ~11 KB gz smaller and calls are cheaper.
 #   -O3 -msimd128 -DNDEBUG: fast xtensor loops; NDEBUG keeps xtensor's iostream out (size).
-#   -Os on the cold files only (COLD_SOURCES below): code run once per user action (parsing specs,
+#   -Oz on the cold files only (COLD_SOURCES below): code run once per user action (parsing specs,
 #                building datasets, the lesson Graph on tiny tensors, gradcheck, the binding) is
-#                half the module. Measured: -33 KB gz; a small Graph build+forward+backward goes
-#                from ~60 to ~100 us, invisible interactively. The hot paths (nn, loss, optim,
-#                train, landscape) stay -O3: -Os there makes xtensor loops many times slower.
+#                half the module. Measured: -33 KB gz for -Os, -0.3 KB more for -Oz; a small Graph
+#                build+forward+backward stays well under a millisecond. The hot paths (nn, loss,
+#                optim, train, landscape) stay -O3: -Os there makes xtensor loops many times slower.
+#   BINARYEN_EXTRA_PASSES=-Os: one size pass after the link's -O3 pipeline (which has already
+#                inlined the hot loops; -Oz for the whole link inlines less and slowed the MLP).
 #   MALLOC=emmalloc: smaller than dlmalloc (-2.5 KB gz), MLP training speed unchanged; it still
 #                provides mallinfo() for memory_stats() (the leak tests).
-#   MODULARIZE + EXPORT_ES6 + ENVIRONMENT=web + SINGLE_FILE: one import-able file that loads in
-#                browsers, Vite and node --test alike (Node's global fetch breaks a separate .wasm).
+#   MODULARIZE + EXPORT_ES6 + ENVIRONMENT=web, no SINGLE_FILE: the module fetches the .wasm from
+#                next to itself with WebAssembly.instantiateStreaming, so compiling overlaps the
+#                download, and the wasm is not inflated by base64 (SINGLE_FILE cost ~40 KB gz).
+#                Node's fetch cannot read files: web/engine/gradlab.js reads the .wasm with fs
+#                there and passes it as wasmBinary (as the file:// build does with inlined bytes).
 #   DYNAMIC_EXECUTION=0: no eval/new Function, so pages with a strict CSP can load the engine.
+#   TEXTDECODER=2: no JS fallback for TextDecoder (every supported browser and Node have it).
 target_compile_options(gradlab PUBLIC -fwasm-exceptions -msimd128)
 target_compile_definitions(gradlab PUBLIC $<$<NOT:$<CONFIG:Debug>>:NDEBUG>)
 
 set(COLD_SOURCES
   "${CMAKE_CURRENT_LIST_DIR}/bindings.cpp"
   "${CMAKE_CURRENT_SOURCE_DIR}/src/data.cpp"
+  "${CMAKE_CURRENT_SOURCE_DIR}/src/error.cpp"
   "${CMAKE_CURRENT_SOURCE_DIR}/src/functions.cpp"
   "${CMAKE_CURRENT_SOURCE_DIR}/src/gradcheck.cpp"
   "${CMAKE_CURRENT_SOURCE_DIR}/src/graph.cpp")
-set_source_files_properties(${COLD_SOURCES} PROPERTIES COMPILE_OPTIONS "$<$<NOT:$<CONFIG:Debug>>:-Os>")
+set_source_files_properties(${COLD_SOURCES} PROPERTIES COMPILE_OPTIONS "$<$<NOT:$<CONFIG:Debug>>:-Oz>")
 
 add_executable(gradlab_engine "${CMAKE_CURRENT_LIST_DIR}/bindings.cpp")
 target_link_libraries(gradlab_engine PRIVATE gradlab)
@@ -44,10 +52,11 @@ target_link_options(gradlab_engine PRIVATE
   -sEXPORT_ES6=1
   -sEXPORT_NAME=createGradlabEngine
   -sENVIRONMENT=web
-  -sSINGLE_FILE=1
   -sALLOW_MEMORY_GROWTH=1
   -sDYNAMIC_EXECUTION=0
   -sFILESYSTEM=0
   -sMALLOC=emmalloc
+  -sTEXTDECODER=2
+  $<$<NOT:$<CONFIG:Debug>>:-sBINARYEN_EXTRA_PASSES=-Os>
   -sEXPORTED_RUNTIME_METHODS=[]
-  -sINCOMING_MODULE_JS_API=[locateFile,print,printErr,wasmBinary,onAbort])
+  -sINCOMING_MODULE_JS_API=[locateFile,wasmBinary,onAbort])

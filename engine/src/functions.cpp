@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdio>
 
 #include "gradlab/error.hpp"
 
@@ -15,11 +14,7 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
+std::string number(double v) { return format_number(v); }
 
 /// Reads named numeric parameters with defaults, and rejects names nobody asked for.
 class ParamReader {

@@ -38,20 +38,144 @@ Shape to_shape(const S& s) {
   return Shape(s.begin(), s.end());
 }
 
+template <class S>
+std::size_t count_of(const S& shape) {
+  std::size_t total = 1;
+  for (std::size_t d : shape) total *= d;
+  return total;
+}
+
+bool same_shape(const Array& a, const Array& b) {
+  return std::equal(a.shape().begin(), a.shape().end(), b.shape().begin(), b.shape().end());
+}
+
+// Gives `out` the shape `shape` (no allocation when it already has it).
+void reshape_to(Array& out, const Shape& shape) {
+  if (!std::equal(shape.begin(), shape.end(), out.shape().begin(), out.shape().end())) out.resize(shape);
+}
+
+// A zero-filled array of the given shape.
+Array zeros(const Shape& shape) {
+  Array z = Array::from_shape(shape);
+  z.fill(0.0);
+  return z;
+}
+
 // Makes `out` a rank-0 array holding v (reusing its buffer when it already is one).
 void assign_scalar(Array& out, double v) {
   if (out.dimension() != 0) out.resize(Shape{});
   out() = v;
 }
 
-// Adds a contribution computed in the shape of some op's output into the grad of one operand,
-// summing over the axes the forward pass broadcast.
-void add_into(Array& input_grad, const Array& contribution) {
-  if (std::equal(input_grad.shape().begin(), input_grad.shape().end(),
-                 contribution.shape().begin(), contribution.shape().end())) {
-    xt::noalias(input_grad) += contribution;
-  } else {
-    xt::noalias(input_grad) += unbroadcast(contribution, to_shape(input_grad.shape()));
+// NOTE: the graph is written with plain loops over flat row-major buffers instead of xtensor
+// expressions. Every distinct xtensor expression is its own template instantiation (broadcasting
+// assigners, steppers), and the graph's ~40 of them were a quarter of the WebAssembly module;
+// the graph only ever sees lesson-sized arrays, where plain loops are at least as fast.
+
+// Broadcasting as an index map: for each flat index of an array of shape `out`, the flat index of
+// the element of an operand of shape `in` (aligned at the right; size-1 axes repeat) it reads.
+// `in` must broadcast to `out` (broadcast_shape checked it).
+std::vector<std::size_t> source_index(const Shape& out, const Shape& in) {
+  const std::size_t rank = out.size();
+  const std::size_t offset = rank - in.size();
+  std::vector<std::size_t> stride(rank, 0);
+  std::size_t step = 1;
+  for (std::size_t k = in.size(); k-- > 0;) {
+    stride[k + offset] = in[k] == 1 ? 0 : step;
+    step *= in[k];
+  }
+  std::vector<std::size_t> map(count_of(out));
+  std::vector<std::size_t> counter(rank, 0);
+  std::size_t source = 0;
+  for (std::size_t& m : map) {
+    m = source;
+    for (std::size_t k = rank; k-- > 0;) {  // odometer: advance the last axis, carry leftwards
+      source += stride[k];
+      if (++counter[k] < out[k]) break;
+      source -= stride[k] * out[k];
+      counter[k] = 0;
+    }
+  }
+  return map;
+}
+
+// How one operand of a broadcasting op is read: element i of the result uses element at(i).
+struct Operand {
+  const double* data;
+  std::vector<std::size_t> map;  // empty: the operand already has the result's shape
+  double at(std::size_t i) const { return data[map.empty() ? i : map[i]]; }
+};
+
+Operand operand(const Array& x, const Shape& out) {
+  Operand o{x.data(), {}};
+  if (!std::equal(out.begin(), out.end(), x.shape().begin(), x.shape().end()))
+    o.map = source_index(out, to_shape(x.shape()));
+  return o;
+}
+
+// grad[at(i)] += contribution[i]: summing a contribution computed in the result's shape over the
+// axes that broadcasting added or stretched (the reverse of broadcasting).
+void add_into(Array& grad, const Operand& o, std::size_t i, double contribution) {
+  grad.data()[o.map.empty() ? i : o.map[i]] += contribution;
+}
+
+// x^p. NOTE: not std::pow, whose lookup tables alone are ~4 KB gzipped of the WebAssembly
+// module (std::exp and std::log, needed anyway, have their own). A whole exponent multiplies
+// (any sign of x, exact for squares and cubes); any other is e^(p ln x), NaN for x < 0 as
+// pow gives, within a few ulps of pow for the exponents lessons use.
+double power(double x, double p) {
+  if (p == std::floor(p) && std::fabs(p) <= 1e9) {
+    double result = 1.0, base = x;
+    for (auto n = static_cast<unsigned long long>(std::fabs(p)); n != 0; n >>= 1) {
+      if (n & 1) result *= base;
+      base *= base;
+    }
+    return p < 0 ? 1.0 / result : result;
+  }
+  return std::exp(p * std::log(x));
+}
+
+// y = f(x) for the element-wise ops; attr is the pow exponent or the leaky slope.
+double unary_value(Op op, double x, double attr) {
+  switch (op) {
+    case Op::neg: return -x;
+    case Op::square: return x * x;
+    case Op::pow: return power(x, attr);
+    case Op::exp: return std::exp(x);
+    case Op::log: return std::log(x);
+    case Op::sqrt: return std::sqrt(x);
+    case Op::abs: return std::fabs(x);
+    // NOTE: for x < -709, e^-x overflows to inf and 1 / (1 + inf) = 0: the right limit.
+    case Op::sigmoid: return 1.0 / (1.0 + std::exp(-x));
+    case Op::tanh: return std::tanh(x);
+    case Op::relu: return x > 0.0 ? x : 0.0;
+    default: return x > 0.0 ? x : attr * x;  // leaky_relu
+  }
+}
+
+// dL/dx = dL/dy * dy/dx for the element-wise ops, from x, y = f(x) and g = dL/dy.
+double unary_grad(Op op, double x, double y, double g, double attr) {
+  switch (op) {
+    case Op::neg: return -g;
+    case Op::square: return 2.0 * x * g;
+    case Op::pow: return attr * power(x, attr - 1.0) * g;
+    case Op::exp: return y * g;
+    case Op::log: return g / x;
+    case Op::sqrt: return g / (2.0 * y);
+    case Op::abs: return static_cast<double>((x > 0.0) - (x < 0.0)) * g;  // sign(0) = 0
+    case Op::sigmoid: return y * (1.0 - y) * g;
+    case Op::tanh: return (1.0 - y * y) * g;
+    case Op::relu: return x > 0.0 ? g : 0.0;
+    default: return x > 0.0 ? g : attr * g;  // leaky_relu
+  }
+}
+
+double binary_value(Op op, double a, double b) {
+  switch (op) {
+    case Op::add: return a + b;
+    case Op::sub: return a - b;
+    case Op::mul: return a * b;
+    default: return a / b;  // div
   }
 }
 
@@ -142,19 +266,13 @@ Shape broadcast_shape(const Shape& a, const Shape& b, const std::string& what) {
 }
 
 Array unbroadcast(const Array& grad, const Shape& shape) {
-  Array out = grad;
-  // Axes that broadcasting prepended: sum them away.
-  while (out.dimension() > shape.size()) {
-    Array summed = xt::sum(out, {std::size_t(0)});
-    out = std::move(summed);
-  }
-  // Axes of size 1 that broadcasting stretched: sum them, keeping the axis.
-  for (std::size_t axis = 0; axis < shape.size(); ++axis) {
-    if (shape[axis] == 1 && out.shape()[axis] != 1) {
-      Array summed = xt::sum(out, {axis}, xt::keep_dims);
-      out = std::move(summed);
-    }
-  }
+  const Shape from = to_shape(grad.shape());
+  require(broadcast_shape(shape, from, "unbroadcast") == from,
+          "unbroadcast: shape " + shape_to_string(shape) + " does not broadcast to " +
+              shape_to_string(from));
+  Array out = zeros(shape);
+  const Operand o = operand(out, from);
+  for (std::size_t i = 0; i < grad.size(); ++i) add_into(out, o, i, grad.data()[i]);
   return out;
 }
 
@@ -176,7 +294,7 @@ Id Graph::input(const std::string& name, const Array& value) {
   n.op = Op::input;
   n.name = name;
   n.value = value;
-  n.grad = xt::zeros<double>(value.shape());
+  n.grad = zeros(to_shape(value.shape()));
   m_nodes.push_back(std::move(n));
   return m_nodes.size() - 1;
 }
@@ -187,7 +305,7 @@ Id Graph::constant(const Array& value, const std::string& name) {
   n.op = Op::constant;
   n.name = name;
   n.value = value;
-  n.grad = xt::zeros<double>(value.shape());
+  n.grad = zeros(to_shape(value.shape()));
   m_nodes.push_back(std::move(n));
   return m_nodes.size() - 1;
 }
@@ -201,7 +319,7 @@ void Graph::set_value(Id leaf, const Array& value) {
   Node& n = m_nodes[leaf];
   if (!std::equal(value.shape().begin(), value.shape().end(), n.value.shape().begin(),
                   n.value.shape().end()))
-    n.grad = xt::zeros<double>(value.shape());
+    n.grad = zeros(to_shape(value.shape()));
   n.value = value;
   m_stale = true;
 }
@@ -232,7 +350,7 @@ Id Graph::push(Op op, std::vector<Id> inputs, double attr) {
   m_nodes.push_back(std::move(n));
   try {
     compute(m_nodes.back());  // building the graph evaluates it
-    m_nodes.back().grad = xt::zeros<double>(m_nodes.back().value.shape());
+    m_nodes.back().grad = zeros(to_shape(m_nodes.back().value.shape()));
   } catch (...) {
     m_nodes.pop_back();  // a rejected op leaves the tape as it was
     throw;
@@ -325,18 +443,15 @@ void Graph::forward() {
   m_stale = false;
 }
 
-// NOTE: xt::noalias(out) = expr evaluates straight into out's buffer. When out already has the
-// result's shape (every replay after the first) nothing is allocated; when a leaf changed shape,
-// out is resized first. It is safe because out is never one of the operands.
+// Every op writes into the node's existing value array: when it already has the result's shape
+// (every replay after the first) nothing is allocated; when a leaf changed shape, it is resized
+// first. Writing in place is safe because a node is never one of its own operands.
 void Graph::compute(Node& n) {
   const Array& a = m_nodes[n.inputs[0]].value;
   const Array* b = n.inputs.size() > 1 ? &m_nodes[n.inputs[1]].value : nullptr;
   const std::string what = n.op_name();
-  auto check_broadcast = [&] {
-    broadcast_shape(to_shape(a.shape()), to_shape(b->shape()), what);
-  };
   auto check_same_shape = [&] {
-    require(std::equal(a.shape().begin(), a.shape().end(), b->shape().begin(), b->shape().end()),
+    require(same_shape(a, *b),
             what + ": prediction shape " + shape_to_string(to_shape(a.shape())) +
                 " and target shape " + shape_to_string(to_shape(b->shape())) + " differ");
   };
@@ -344,11 +459,34 @@ void Graph::compute(Node& n) {
   switch (n.op) {
     case Op::input:
     case Op::constant: return;
-    case Op::add: check_broadcast(); xt::noalias(n.value) = a + *b; return;
-    case Op::sub: check_broadcast(); xt::noalias(n.value) = a - *b; return;
-    case Op::mul: check_broadcast(); xt::noalias(n.value) = a * *b; return;
-    case Op::div: check_broadcast(); xt::noalias(n.value) = a / *b; return;
-    case Op::neg: xt::noalias(n.value) = -a; return;
+    case Op::add:
+    case Op::sub:
+    case Op::mul:
+    case Op::div: {
+      const Shape out = broadcast_shape(to_shape(a.shape()), to_shape(b->shape()), what);
+      reshape_to(n.value, out);
+      const Operand oa = operand(a, out), ob = operand(*b, out);
+      double* y = n.value.data();
+      for (std::size_t i = 0; i < n.value.size(); ++i) y[i] = binary_value(n.op, oa.at(i), ob.at(i));
+      return;
+    }
+    case Op::neg:
+    case Op::square:
+    case Op::pow:
+    case Op::exp:
+    case Op::log:
+    case Op::sqrt:
+    case Op::abs:
+    case Op::sigmoid:
+    case Op::tanh:
+    case Op::relu:
+    case Op::leaky_relu: {
+      reshape_to(n.value, to_shape(a.shape()));
+      const double* x = a.data();
+      double* y = n.value.data();
+      for (std::size_t i = 0; i < a.size(); ++i) y[i] = unary_value(n.op, x[i], n.attr);
+      return;
+    }
     case Op::matmul: {
       require(a.dimension() >= 1 && a.dimension() <= 2 && b->dimension() >= 1 &&
                   b->dimension() <= 2,
@@ -362,33 +500,22 @@ void Graph::compute(Node& n) {
       Shape out;
       if (a.dimension() == 2) out.push_back(da.rows);
       if (b->dimension() == 2) out.push_back(db.cols);
-      if (!std::equal(out.begin(), out.end(), n.value.shape().begin(), n.value.shape().end()))
-        n.value.resize(out);
+      reshape_to(n.value, out);
       matmul_kernel(a.data(), b->data(), n.value.data(), da.rows, da.cols, db.cols, false, false,
                     false);
       return;
     }
-    case Op::sum: assign_scalar(n.value, xt::sum(a)()); return;
-    case Op::mean:
-      require(a.size() > 0, "mean of an empty array");
-      assign_scalar(n.value, xt::sum(a)() / static_cast<double>(a.size()));
+    case Op::sum:
+    case Op::mean: {
+      require(n.op == Op::sum || a.size() > 0, "mean of an empty array");
+      double total = 0.0;
+      for (double v : a) total += v;
+      assign_scalar(n.value, n.op == Op::sum ? total : total / static_cast<double>(a.size()));
       return;
-    case Op::square: xt::noalias(n.value) = a * a; return;
-    case Op::pow: xt::noalias(n.value) = xt::pow(a, n.attr); return;
-    case Op::exp: xt::noalias(n.value) = xt::exp(a); return;
-    case Op::log: xt::noalias(n.value) = xt::log(a); return;
-    case Op::sqrt: xt::noalias(n.value) = xt::sqrt(a); return;
-    case Op::abs: xt::noalias(n.value) = xt::abs(a); return;
-    // NOTE: for x < -709, e^-x overflows to inf and 1 / (1 + inf) = 0: the right limit.
-    case Op::sigmoid: xt::noalias(n.value) = 1.0 / (1.0 + xt::exp(-a)); return;
-    case Op::tanh: xt::noalias(n.value) = xt::tanh(a); return;
-    case Op::relu: xt::noalias(n.value) = xt::where(a > 0.0, a, 0.0); return;
-    case Op::leaky_relu: xt::noalias(n.value) = xt::where(a > 0.0, a, n.attr * a); return;
+    }
     case Op::softmax: {
       // NOTE: subtracting each row's maximum first keeps e^x from overflowing; it cancels out.
-      if (!std::equal(a.shape().begin(), a.shape().end(), n.value.shape().begin(),
-                      n.value.shape().end()))
-        n.value.resize(to_shape(a.shape()));
+      reshape_to(n.value, to_shape(a.shape()));
       std::size_t rows = 0, classes = 0;
       rows_and_classes(a, rows, classes);
       for (std::size_t r = 0; r < rows; ++r) {
@@ -433,9 +560,7 @@ void Graph::backward(Id root) {
               " has shape " + shape_to_string(to_shape(m_nodes[root].value.shape())));
 
   for (Node& n : m_nodes) {
-    if (!std::equal(n.grad.shape().begin(), n.grad.shape().end(), n.value.shape().begin(),
-                    n.value.shape().end()))
-      n.grad.resize(to_shape(n.value.shape()));
+    reshape_to(n.grad, to_shape(n.value.shape()));
     n.grad.fill(0.0);
   }
   m_nodes[root].grad.fill(1.0);  // d(root)/d(root) = 1
@@ -466,26 +591,31 @@ void Graph::propagate(const Node& n) {
     case Op::input:
     case Op::constant: return;
     case Op::add:
-      add_into(in_a.grad, g);
-      add_into(in_b->grad, g);
-      return;
     case Op::sub:
-      add_into(in_a.grad, g);
-      add_into(in_b->grad, -g);
-      return;
-    case Op::mul: {
-      const Array& b = in_b->value;
-      add_into(in_a.grad, g * b);
-      add_into(in_b->grad, g * a);
-      return;
-    }
+    case Op::mul:
     case Op::div: {
+      // The local derivatives read a and b where the forward pass did; each contribution is
+      // added where it came from, which sums it over the axes broadcasting stretched.
       const Array& b = in_b->value;
-      add_into(in_a.grad, g / b);
-      add_into(in_b->grad, -g * a / (b * b));
+      const Shape out = to_shape(g.shape());
+      const Operand oa = operand(a, out), ob = operand(b, out);
+      for (std::size_t i = 0; i < g.size(); ++i) {
+        const double gi = g.data()[i], ai = oa.at(i), bi = ob.at(i);
+        double da = gi, db = gi;  // add
+        if (n.op == Op::sub) {
+          db = -gi;
+        } else if (n.op == Op::mul) {
+          da = gi * bi;
+          db = gi * ai;
+        } else if (n.op == Op::div) {
+          da = gi / bi;
+          db = -gi * ai / (bi * bi);
+        }
+        add_into(in_a.grad, oa, i, da);
+        add_into(in_b->grad, ob, i, db);
+      }
       return;
     }
-    case Op::neg: xt::noalias(in_a.grad) -= g; return;
     case Op::matmul: {
       // Seen as matrices A (m x k), B (k x n), dY (m x n): dA += dY B^T, dB += A^T dY.
       const Array& b = in_b->value;
@@ -495,18 +625,28 @@ void Graph::propagate(const Node& n) {
       matmul_kernel(a.data(), g.data(), in_b->grad.data(), k, m, cols, true, false, true);
       return;
     }
-    case Op::sum: xt::noalias(in_a.grad) += g(); return;
-    case Op::mean: xt::noalias(in_a.grad) += g() / static_cast<double>(a.size()); return;
-    case Op::square: xt::noalias(in_a.grad) += 2.0 * a * g; return;
-    case Op::pow: xt::noalias(in_a.grad) += n.attr * xt::pow(a, n.attr - 1.0) * g; return;
-    case Op::exp: xt::noalias(in_a.grad) += y * g; return;
-    case Op::log: xt::noalias(in_a.grad) += g / a; return;
-    case Op::sqrt: xt::noalias(in_a.grad) += g / (2.0 * y); return;
-    case Op::abs: xt::noalias(in_a.grad) += xt::sign(a) * g; return;
-    case Op::sigmoid: xt::noalias(in_a.grad) += y * (1.0 - y) * g; return;
-    case Op::tanh: xt::noalias(in_a.grad) += (1.0 - y * y) * g; return;
-    case Op::relu: xt::noalias(in_a.grad) += xt::where(a > 0.0, g, 0.0); return;
-    case Op::leaky_relu: xt::noalias(in_a.grad) += xt::where(a > 0.0, g, n.attr * g); return;
+    case Op::sum:
+    case Op::mean: {
+      const double d = n.op == Op::sum ? g() : g() / static_cast<double>(a.size());
+      for (double& v : in_a.grad) v += d;
+      return;
+    }
+    case Op::neg:
+    case Op::square:
+    case Op::pow:
+    case Op::exp:
+    case Op::log:
+    case Op::sqrt:
+    case Op::abs:
+    case Op::sigmoid:
+    case Op::tanh:
+    case Op::relu:
+    case Op::leaky_relu: {
+      double* dx = in_a.grad.data();
+      for (std::size_t i = 0; i < a.size(); ++i)
+        dx[i] += unary_grad(n.op, a.data()[i], y.data()[i], g.data()[i], n.attr);
+      return;
+    }
     case Op::softmax: {
       std::size_t rows = 0, classes = 0;
       rows_and_classes(a, rows, classes);

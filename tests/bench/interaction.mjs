@@ -7,8 +7,9 @@
 //   - latency: 200 slider moves per gradlab-* widget (an `input` event each on the range inputs
 //     in its shadow root, shared among them), timed in the page with performance.now() (see
 //     measureSlider); p50 and p95 per widget;
-// plus the engine's wasm size (the module embeds it as base64). Written generically: it finds
-// widgets by tag prefix and controls by input type, so new widgets are measured as they appear.
+// plus the engine's wasm size (the .wasm next to the module, or base64 inside an older single-file
+// module). Written generically: it finds widgets by tag prefix and controls by input type, so new
+// widgets are measured as they appear.
 //
 //   node tests/bench/interaction.mjs [--moves 200] [--pages lesson-slug,...] [--dist dist]
 // Results: printed as Markdown, saved to test-output/bench/interaction-latest.{json,md}.

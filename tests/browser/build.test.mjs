@@ -71,7 +71,7 @@ describe('a good build', { skip: !existsSync(engine) && `engine not built (${eng
   test('builds', () => {
     assert.equal(result.status, 0, result.stderr);
     for (const f of ['index.html', 'lessons/what-is-a-derivative.html', 'assets/site.css',
-      'assets/site.js', 'assets/gradlab-widgets.js', 'assets/gradlab-engine.mjs',
+      'assets/site.js', 'assets/gradlab-widgets.js', 'assets/gradlab-engine.mjs', 'assets/gradlab-engine.wasm',
       'assets/katex/katex.min.css', 'assets/math.css']) {
       assert.ok(existsSync(path.join(out, f)), `${f} missing`);
     }

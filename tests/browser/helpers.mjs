@@ -28,7 +28,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 /** The built site folder; throws a clear message when it has not been built. */
 export function distDir() {
   const dir = process.env.GRADLAB_DIST ?? path.join(repoRoot, 'dist');
-  for (const file of ['index.html', 'assets/gradlab-widgets.js', 'assets/gradlab-engine.mjs']) {
+  for (const file of ['index.html', 'assets/gradlab-widgets.js', 'assets/gradlab-engine.mjs', 'assets/gradlab-engine.wasm']) {
     if (!existsSync(path.join(dir, file))) {
       throw new Error(`${path.join(dir, file)} is missing: build the site first (bash scripts/build.sh)`);
     }

@@ -139,6 +139,10 @@ describe('offline and static hosting', () => {
       await buildPortable({ dist: distDir(), out });
       const html = await readFile(path.join(out, 'lessons/exam-score.html'), 'utf8');
       assert.doesNotMatch(html, /type="module"/);
+      // The wasm is inlined into the classic bundle: no engine files, no preloads of them.
+      assert.doesNotMatch(html, /assets\/gradlab-engine/);
+      const assets = await readdir(path.join(out, 'assets'));
+      assert.deepEqual(assets.filter((f) => f.startsWith('gradlab-engine')), []);
       const { page, problems } = await openPage(browser, pathToFileURL(path.join(out, 'index.html')).href);
       await waitForWidgets(page, 30000);
       await page.locator('a[href="lessons/exam-score.html"]').first().click();

@@ -35,6 +35,7 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
       logLevel: 'error',
     });
     await copyFile(engine, path.join(dir, 'gradlab-engine.mjs'));
+    await copyFile(engine.replace(/\.mjs$/, '.wasm'), path.join(dir, 'gradlab-engine.wasm'));
     await copyFile(path.join(fixture, 'index.html'), path.join(dir, 'index.html'));
     await copyFile(path.join(fixture, 'harness.css'), path.join(dir, 'harness.css'));
     await copyFile(path.join(repoRoot, 'web/site/site.css'), path.join(dir, 'site.css'));

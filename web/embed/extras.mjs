@@ -15,6 +15,7 @@ import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { widgets } from '../widgets/schema.js';
+import { enginePreloads } from '../site/templates.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -59,6 +60,7 @@ function embedPage() {
 <link rel="stylesheet" href="assets/embed.css">
 <script type="module" src="assets/embed.js"></script>
 <script type="module" src="assets/gradlab-widgets.js"></script>
+${enginePreloads('')}
 </head>
 <body>
 <main id="gradlab-embed" class="embed"></main>

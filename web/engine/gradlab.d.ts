@@ -17,6 +17,9 @@ export interface LoadOptions {
   /** URL or (Node) path of gradlab-engine.mjs; default: next to gradlab.js, then (Node only)
    *  ../../build/wasm/. Also settable with globalThis.GRADLAB_ENGINE_URL / env GRADLAB_ENGINE. */
   moduleUrl?: string | URL;
+  /** The bytes of gradlab-engine.wasm. Default: browsers fetch it from next to the module
+   *  (streaming compilation); Node reads it from next to a module file. */
+  wasmBinary?: ArrayBuffer | Uint8Array;
 }
 
 /** Loads the engine once per page or process; later calls return the same instance and ignore

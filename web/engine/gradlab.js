@@ -15,13 +15,22 @@
 // data) or Error (malformed input: unknown name, mismatched lengths), with the engine's message.
 // A failed call changes nothing and the engine stays usable.
 //
-// LOADING. loadEngine() imports the ES module built by scripts/build.sh (gradlab-engine.mjs, with
-// the wasm embedded). Where it looks, first match wins:
+// LOADING. loadEngine() imports the ES module built by scripts/build.sh (gradlab-engine.mjs) and
+// instantiates its WebAssembly (gradlab-engine.wasm, next to the module). Where it finds the
+// module, first match wins:
 //   1. loadEngine({ factory })    an already imported createGradlabEngine (lets a bundler inline it)
 //   2. loadEngine({ moduleUrl })  an explicit URL or path
 //   3. globalThis.GRADLAB_ENGINE_URL (browser) or the GRADLAB_ENGINE environment variable (Node)
-//   4. ./gradlab-engine.mjs next to this file (the site build puts it in dist/engine/)
+//   4. ./gradlab-engine.mjs next to this file (the site build puts it in dist/assets/)
 //   5. in Node only: ../../build/wasm/gradlab-engine.mjs (the source tree after scripts/build.sh)
+// And its WebAssembly:
+//   - loadEngine({ wasmBinary })  the .wasm bytes, given (the file:// build inlines them; also the
+//                                 way to use { factory } in Node)
+//   - in Node, for a module loaded from a file: <module name>.wasm read from next to it, when it
+//     exists (Node's fetch cannot read files); a module built with the wasm embedded has none
+//   - in browsers: the module fetches gradlab-engine.wasm from next to itself with streaming
+//     compilation (WebAssembly.instantiateStreaming), which needs the server to send .wasm as
+//     application/wasm (and, from another origin, Access-Control-Allow-Origin)
 
 /** @typedef {Float64Array | ArrayLike<number>} Numbers */
 
@@ -29,7 +38,7 @@ let enginePromise = null;
 
 /**
  * Loads the engine once; later calls return the same instance (their options are ignored).
- * @param {{ factory?: Function, moduleUrl?: string | URL }} [options]
+ * @param {{ factory?: Function, moduleUrl?: string | URL, wasmBinary?: ArrayBuffer | Uint8Array }} [options]
  * @returns {Promise<Engine>}
  */
 export function loadEngine(options = {}) {
@@ -44,8 +53,9 @@ export function loadEngine(options = {}) {
 
 const isNode = typeof process === 'object' && process !== null && !!process.versions?.node;
 
+/** @returns {Promise<{ factory: Function, href?: string }>} */
 async function importFactory(options) {
-  if (typeof options.factory === 'function') return options.factory;
+  if (typeof options.factory === 'function') return { factory: options.factory };
   const candidates = [];
   if (options.moduleUrl) candidates.push(options.moduleUrl);
   else {
@@ -61,7 +71,7 @@ async function importFactory(options) {
     const href = toHref(candidate);
     try {
       const mod = await import(/* @vite-ignore */ href);
-      return mod.default ?? mod.createGradlabEngine;
+      return { factory: mod.default ?? mod.createGradlabEngine, href };
     } catch (error) {
       lastError = error;
       if (error?.code !== 'ERR_MODULE_NOT_FOUND') break; // a real error inside the module
@@ -83,9 +93,27 @@ function toHref(candidate) {
   return text;
 }
 
+// A variable, so that bundlers for the browser leave this Node-only import alone.
+const NODE_FS = 'node:fs/promises';
+
+/** In Node: the .wasm next to a module file (x.mjs -> x.wasm), or undefined when there is none. */
+async function siblingWasm(href) {
+  if (!isNode || !href?.startsWith('file:')) return undefined;
+  const { readFile } = await import(/* @vite-ignore */ NODE_FS);
+  try {
+    return await readFile(new URL(href.replace(/\.m?js(?=$|[?#])/, '.wasm')));
+  } catch (error) {
+    if (error?.code === 'ENOENT') return undefined; // a module with the wasm embedded
+    throw error;
+  }
+}
+
 async function instantiate(options) {
-  const factory = await importFactory(options);
-  const raw = await factory();
+  const { factory, href } = await importFactory(options);
+  const wasmBinary = options.wasmBinary ?? await siblingWasm(href);
+  // With the bytes at hand the module must not compute the .wasm URL (a bundle inlining the
+  // module has no import.meta.url), so locateFile returns the name as it is.
+  const raw = await factory(wasmBinary ? { wasmBinary, locateFile: (name) => name } : {});
   guardRaw(raw);
   return new Engine(raw);
 }

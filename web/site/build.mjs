@@ -13,8 +13,9 @@
 // 3. Writes dist/index.html, dist/lessons/<slug>.html, dist/authoring.html (the widget
 //    reference, generated from schema.js) and dist/assets/: site.css, site.js,
 //    the widget bundle (esbuild: widgets + Chart.js + engine loader), the engine module
-//    (gradlab-engine.mjs, next to the bundle, where the loader's
-//    new URL('./gradlab-engine.mjs', import.meta.url) finds it), KaTeX CSS + fonts, math.css.
+//    (gradlab-engine.mjs, minified, next to the bundle, where the loader's
+//    new URL('./gradlab-engine.mjs', import.meta.url) finds it) and its gradlab-engine.wasm
+//    (which the module fetches from next to itself), KaTeX CSS + fonts, math.css.
 
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
@@ -202,6 +203,20 @@ async function bundleWidgets(outAssets) {
   }
 }
 
+/** The engine's .wasm, next to its module (Emscripten names it after the module). */
+export const engineWasm = (engine) => engine.replace(/\.mjs$/, '.wasm');
+
+/** Copies the engine into assets/: the module minified (Emscripten's glue keeps its long local
+ * names; esbuild renames them, about -3 KB gzipped; no eval is introduced), the .wasm as it is. */
+async function copyEngine(engine, assets) {
+  const esbuild = await import('esbuild');
+  const { code } = await esbuild.transform(await readFile(engine, 'utf8'), {
+    format: 'esm', minify: true, target: 'es2020', legalComments: 'none',
+  });
+  await writeFile(path.join(assets, 'gradlab-engine.mjs'), code);
+  await copyFile(engineWasm(engine), path.join(assets, 'gradlab-engine.wasm'));
+}
+
 async function writeSite({ lessons, mathStyles, out, engine }) {
   const assets = path.join(out, 'assets');
   // Only ever replace a previous build (or an empty folder): --out . must not wipe the repo.
@@ -233,7 +248,7 @@ async function writeSite({ lessons, mathStyles, out, engine }) {
   await cp(path.join(katexDist, 'fonts'), path.join(assets, 'katex/fonts'), { recursive: true });
 
   await bundleWidgets(assets);
-  await copyFile(engine, path.join(assets, 'gradlab-engine.mjs'));
+  await copyEngine(engine, assets);
   // Embedding and offline: gradlab-widgets.js, embed.html, reference.html, sw.js (written last).
   const { writeExtras } = await import('../embed/extras.mjs');
   await writeExtras({ out });
@@ -252,9 +267,11 @@ async function main() {
   const mathStyles = new MathStyles();
   const { lessons, errors } = await loadLessons(resolve(values.lessons), { mathStyles });
   const engine = resolve(values.engine);
-  if (!values.check && !existsSync(engine)) {
-    errors.push({ file: path.relative(process.cwd(), engine), line: 0,
-      message: 'the engine module is missing: build the WebAssembly engine first (scripts/build.sh)' });
+  for (const file of values.check ? [] : [engine, engineWasm(engine)]) {
+    if (!existsSync(file)) {
+      errors.push({ file: path.relative(process.cwd(), file), line: 0,
+        message: `the engine ${file.endsWith('.wasm') ? 'wasm' : 'module'} is missing: build the WebAssembly engine first (scripts/build.sh)` });
+    }
   }
   if (errors.length) {
     for (const e of errors) console.error(`${e.file}:${e.line}: ${e.message}`);

@@ -6,10 +6,12 @@
 //
 // Browsers refuse ES modules (and fetching a separate .wasm) on file:// pages, so this rebuilds
 // the widget bundle as ONE classic script (esbuild format 'iife') with everything inside: widgets,
-// Chart.js, the engine loader and the engine itself (built with SINGLE_FILE, so the wasm is
-// embedded and never fetched; the glue's import.meta is unused in that case). The pages load it
-// and assets/site.js with <script defer> instead of <script type="module">. Links are already
-// relative and end in .html. No service worker, no top-level gradlab-widgets.js (both need http).
+// Chart.js, the engine loader, the engine module and its wasm (esbuild's binary loader inlines
+// dist/assets/gradlab-engine.wasm as base64, handed to loadEngine as wasmBinary, so nothing is
+// fetched and the glue's import.meta is never used). The pages load it and assets/site.js with
+// <script defer> instead of <script type="module">, and lose the engine preload links. Links are
+// already relative and end in .html. No service worker, no top-level gradlab-widgets.js (both
+// need http).
 
 import { existsSync } from 'node:fs';
 import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,7 +22,7 @@ import { parseArgs } from 'node:util';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
 
-const SKIP = new Set(['sw.js', 'gradlab-widgets.js', 'assets/gradlab-engine.mjs']);
+const SKIP = new Set(['sw.js', 'gradlab-widgets.js', 'assets/gradlab-engine.mjs', 'assets/gradlab-engine.wasm']);
 
 async function classicBundle({ entryCode, outfile }) {
   const esbuild = await import('esbuild');
@@ -33,6 +35,7 @@ async function classicBundle({ entryCode, outfile }) {
     minify: true,
     legalComments: 'none',
     outfile,
+    loader: { '.wasm': 'binary' },
     logLevel: 'silent',
   });
   for (const w of result.warnings) {
@@ -53,7 +56,7 @@ async function htmlFiles(dir, base = dir) {
 
 /** Build dist-portable/ from a built dist/. */
 export async function buildPortable({ dist, out }) {
-  for (const f of ['index.html', 'assets/gradlab-engine.mjs']) {
+  for (const f of ['index.html', 'assets/gradlab-engine.mjs', 'assets/gradlab-engine.wasm']) {
     if (!existsSync(path.join(dist, f))) throw new Error(`${path.join(dist, f)} is missing: build the site first`);
   }
   if (existsSync(out)) {
@@ -69,14 +72,16 @@ export async function buildPortable({ dist, out }) {
     },
   });
   const engine = path.join(dist, 'assets/gradlab-engine.mjs');
+  const wasm = path.join(dist, 'assets/gradlab-engine.wasm');
   const js = (p) => JSON.stringify(p.split(path.sep).join('/'));
   await classicBundle({
     outfile: path.join(out, 'assets/gradlab-widgets.js'),
     entryCode: `import createGradlabEngine from ${js(engine)};
+import wasmBinary from ${js(wasm)};
 import { loadEngine } from ${js(path.join(repo, 'web/engine/gradlab.js'))};
 import ${js(path.join(repo, 'web/widgets/index.js'))};
 // Hand the inlined engine to the loader before any widget asks for it (they ask a microtask later).
-loadEngine({ factory: createGradlabEngine });
+loadEngine({ factory: createGradlabEngine, wasmBinary });
 `,
   });
   await classicBundle({
@@ -85,7 +90,9 @@ loadEngine({ factory: createGradlabEngine });
   });
   for (const file of await htmlFiles(out)) {
     const html = await readFile(file, 'utf8');
-    const classic = html.replace(/<script type="module" src="([^"]+)"><\/script>/g, '<script defer src="$1"></script>');
+    const classic = html
+      .replace(/<script type="module" src="([^"]+)"><\/script>/g, '<script defer src="$1"></script>')
+      .replace(/<link rel="(?:modulepreload|preload)" href="[^"]*gradlab-engine\.[^"]*"[^>]*>\n?/g, '');
     await writeFile(file, classic);
   }
 }

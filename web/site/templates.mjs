@@ -9,7 +9,16 @@ export function escapeHtml(text) {
     '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 }
 
-function head({ title, description, root }) {
+// The engine is imported by the widget bundle and then fetches its wasm: two round trips after
+// the bundle has run. Preloading both from <head> starts them with the bundle. The wasm preload
+// is a CORS fetch with credentials "same-origin", exactly what Emscripten's fetch() asks for,
+// so the browser reuses it (with a different mode it would download the file twice).
+export function enginePreloads(root) {
+  return `<link rel="modulepreload" href="${root}assets/gradlab-engine.mjs">
+<link rel="preload" href="${root}assets/gradlab-engine.wasm" as="fetch" crossorigin>`;
+}
+
+function head({ title, description, root, widgets = true }) {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -23,7 +32,7 @@ function head({ title, description, root }) {
 <link rel="stylesheet" href="${root}assets/math.css">
 <link rel="stylesheet" href="${root}assets/site.css">
 <script type="module" src="${root}assets/site.js"></script>
-<script type="module" src="${root}assets/gradlab-widgets.js"></script>
+<script type="module" src="${root}assets/gradlab-widgets.js"></script>${widgets ? `\n${enginePreloads(root)}` : ''}
 </head>`;
 }
 
@@ -184,7 +193,7 @@ export function authoringPage({ widgets }) {
       ${table}
     </section>`;
   }).join('\n    ');
-  return `${head({ title: 'Widget reference — Gradlab', description: 'Every Gradlab widget tag and its attributes.', root })}
+  return `${head({ title: 'Widget reference — Gradlab', description: 'Every Gradlab widget tag and its attributes.', root, widgets: false })}
 <body data-page="authoring">
 ${siteHeader(root, 'authoring')}
 <main id="main" tabindex="-1">

@@ -39,4 +39,11 @@ inline void require(bool ok, const char* message) {
   if (!ok) throw input_error(message);
 }
 
+/// A number for a message or a formula, as printf's "%g" writes it: 6 significant digits,
+/// trailing zeros dropped, exponent form below 1e-4 and from 1e6 ("250", "0.05", "1e+100",
+/// "-inf", "nan"). NOTE: written by hand because printf would add its whole formatter (~4 KB
+/// gzipped) to the WebAssembly module. It can differ from printf only for a number within one
+/// rounding error of halfway between two 6-digit values.
+std::string format_number(double v);
+
 }  // namespace gradlab
