@@ -62,7 +62,7 @@ void Model::set_data(const Dataset& data) {
         const double t = data.y(r, c);
         if (!(t >= 0.0 && t <= 1.0))
           throw range_error("cross-entropy needs targets in [0, 1]; row " +
-                            std::to_string(r + 1) + " has " + std::to_string(t));
+                            std::to_string(r + 1) + " has " + format_number(t));
       }
   }
   m_data = data;
