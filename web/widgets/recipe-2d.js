@@ -5,7 +5,7 @@
 
 import { GradlabWidget, h } from './base.js';
 import { HeatmapChart } from '../charts/index.js';
-import { RecipeLab, stepLine, unsortedLines } from './recipe-lab.js';
+import { RecipeLab, stepLine } from './recipe-lab.js';
 import { fmt } from './exam-math.js';
 import { checkWalkState, walkState } from './share.js';
 
@@ -103,9 +103,8 @@ export class Recipe2d extends GradlabWidget {
       valueLabel: 'taste error', ...VIEW, onPick: (x, y) => this.moveTo(x, y),
     }));
     // The step arrow: one more line dataset on the heat map (drawn above the path).
-    this.map.chart.data.datasets.push({ label: 'next step', type: 'line', data: [], borderColor: '#f28e2b',
-      borderWidth: 3, pointRadius: 0, spanGaps: false, order: 0 });
-    unsortedLines(this.map.chart, [0, 1, 3]); // path (halo and line) and arrow
+    this.map.addDataset({ label: 'next step', type: 'line', data: [], borderColor: '#f28e2b',
+      borderWidth: 3, pointRadius: 0, spanGaps: false, order: 0, sorted: false });
     const grid = this.lab.landscape(VIEW, GRID, GRID);
     this.map.setGrid(grid.values, GRID, GRID);
     this._changed();

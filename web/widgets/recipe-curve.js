@@ -5,7 +5,7 @@
 
 import { GradlabWidget, h } from './base.js';
 import { CurveChart } from '../charts/index.js';
-import { RecipeLab, stepLine, unsortedLines } from './recipe-lab.js';
+import { RecipeLab, stepLine } from './recipe-lab.js';
 import { fmt } from './exam-math.js';
 import { checkWalkState, walkState } from './share.js';
 
@@ -77,7 +77,6 @@ export class RecipeCurve extends GradlabWidget {
       xMin: SHELF.min, xMax: SHELF.max, yMin: 0, yMax: Math.ceil(Math.max(...curve.ys)),
       curveLabel: 'taste error E(s)',
     }));
-    unsortedLines(this.chart.chart, [2]); // the steps
     this.chart.setCurveData(curve.xs, curve.ys);
     this._changed();
   }

@@ -129,12 +129,5 @@ export function stepLine(label, unit, old, lr, slope) {
   };
 }
 
-// NOTE: with Chart.js's chart-wide \`parsing: false\`, every dataset is assumed sorted by x, and
-// points outside fixed axis limits make it skip the wrong part of an unsorted line. A descent
-// path is not sorted (it overshoots back and forth), so its datasets are parsed normally.
-export function unsortedLines(chart, indices) {
-  for (const i of indices) chart.data.datasets[i].parsing = true;
-}
-
 /** Keeps x inside [min, max]. */
 export const clamp = (x, min, max) => Math.min(max, Math.max(min, x));
