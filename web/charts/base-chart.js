@@ -121,6 +121,10 @@ export class BaseChart {
         },
       },
     });
+    // Chart.js has just laid the chart out; if nothing that layout depends on changes before the
+    // first update() (fixed axes), that update only redraws (saves a layout per chart at load).
+    this._lastLayoutKey = this._layoutKey();
+    this._lastSize = `${this.chart.width}x${this.chart.height}`;
     return this.chart;
   }
 

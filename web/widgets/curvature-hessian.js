@@ -297,7 +297,7 @@ export class CurvatureHessian extends GradlabWidget {
     // One chart for the widget's life: a slider move re-points it instead of rebuilding it.
     const label = `Loss surface: ${info.formula}`;
     const colorScale = this.state.landscape === 'saddle' ? 'linear' : 'log';
-    if (!this.map) {
+    if (!this.map?.chart) { // none yet, or destroyed when the widget was disconnected
       this.map = this.own(new CurvatureMap(this.mapHost, {
         label, xLabel: 'x', yLabel: 'y', valueLabel: 'loss', ...this.view, contours: 14, colorScale,
         onPick: (x, y) => this.moveTo([Number(x.toFixed(2)), Number(y.toFixed(2))]),

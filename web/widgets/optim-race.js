@@ -579,7 +579,7 @@ export class OptimRace extends GradlabWidget {
     const v = this.view;
     const label = `Optimizer paths on the ${this.state.landscape} landscape`;
     const colorScale = this.state.landscape === 'saddle' ? 'linear' : 'log';
-    if (!this.map) {
+    if (!this.map?.chart) { // none yet, or destroyed when the widget was disconnected
       this.map = this.own(new RaceMap(this.mapHost, {
         label, xLabel: 'x', yLabel: 'y', valueLabel: 'loss', ...v, contours: 12, colorScale,
         onPick: (x, y) => this.moveStart([Number(x.toFixed(2)), Number(y.toFixed(2))]),
