@@ -218,12 +218,17 @@ export class BaseChart {
     const chart = this.chart;
     const key = this._layoutKey();
     const size = `${chart.width}x${chart.height}`;
-    if (key !== null && key === this._lastLayoutKey && size === this._lastSize && chart.chartArea) {
+    // (The fast path is Chart.js 4's own update() minus the scale and layout steps; it uses the
+    // internal _updateDatasets, so a Chart.js without it simply takes the full update.)
+    if (key !== null && key === this._lastLayoutKey && size === this._lastSize && chart.chartArea &&
+        typeof chart._updateDatasets === 'function') {
       chart.config.clearCache(); // dataset styles may have changed (e.g. a highlighted line)
+      chart.notifyPlugins('beforeElementsUpdate'); // decimation of long series
       for (let i = 0; i < chart.data.datasets.length; i += 1) {
         chart.getDatasetMeta(i).controller.buildOrUpdateElements(false);
       }
       chart._updateDatasets('none');
+      chart.notifyPlugins('afterUpdate', { mode: 'none' }); // legend swatches follow the styles
       chart.render();
     } else {
       chart.update('none');
