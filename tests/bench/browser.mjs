@@ -65,14 +65,14 @@ function serve(routes) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-export async function launchChromium() {
+export async function launchChromium({ args = [] } = {}) {
   const { chromium } = await import('playwright-core');
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradlab-bench-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     // BENCH_CHROMIUM_FLAGS: extra flags for experiments, e.g. --js-flags=--no-liftoff.
-    args: [...CHROMIUM_ARGS, ...(process.env.BENCH_CHROMIUM_FLAGS || '').split(' ').filter(Boolean)],
+    args: [...CHROMIUM_ARGS, ...args, ...(process.env.BENCH_CHROMIUM_FLAGS || '').split(' ').filter(Boolean)],
   });
   const close = async () => {
     await context.close().catch(() => {});

@@ -7,15 +7,33 @@
 //   - latency: 200 slider moves per gradlab-* widget (an `input` event each on the range inputs
 //     in its shadow root, shared among them), timed in the page with performance.now() (see
 //     measureSlider); p50 and p95 per widget;
-// plus the engine's wasm size (the .wasm next to the module, or base64 inside an older single-file
-// module). Written generically: it finds widgets by tag prefix and controls by input type, so new
-// widgets are measured as they appear.
+// plus the engine's size (gradlab-engine.mjs, and gradlab-engine.wasm when the module is split;
+// both count). Written generically: it finds widgets by tag prefix and controls by input type, so
+// new widgets are measured as they appear.
 //
-//   node tests/bench/interaction.mjs [--moves 200] [--pages lesson-slug,...] [--dist dist]
+// Targets (the performance issue), printed as PASS/FAIL:
+//   - a slider move recomputes and redraws within half a frame: `painted` p95 <= 8 ms per widget;
+//   - the first widget is interactive <= 500 ms after navigation (cold cache, localhost);
+//   - the engine <= 100 KB gzipped (.mjs + .wasm).
+// Which number is judged: `painted` = from dispatching the `input` event to the first
+// requestAnimationFrame callback of the frame AFTER the one that showed the new state, i.e. that
+// frame has been produced. Chromium is launched with its frame-rate limit and GPU vsync off
+// (--disable-frame-rate-limit, --disable-gpu-vsync), so a frame starts as soon as the previous
+// one is done instead of on the 16.7 ms tick: the number is the real latency (handler + rAF
+// render + style/layout/paint + one frame's overhead) rather than "rounded up to the next vsync".
+// `work` (the synchronous handler + the rAF callbacks that ran before ours, i.e. the widget's
+// render) is reported next to it. GRADLAB_BENCH_VSYNC=1 keeps the 60 Hz tick (then `painted`
+// includes up to two vsync waits and cannot meet 8 ms; it is reported, not judged differently).
+//
+//   node tests/bench/interaction.mjs [--moves 200] [--pages lesson-slug,...] [--only widget,...]
+//                                    [--dist dist] [--no-load]
+//   --only exam-score     only widgets whose tag contains "exam-score", on the pages that use them
+//   --no-load             skip the cold-load / bytes part (faster when iterating on latency)
 // Results: printed as Markdown, saved to test-output/bench/interaction-latest.{json,md}.
 
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,21 +43,27 @@ import { launchChromium } from './browser.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT_DIR = path.join(ROOT, 'test-output/bench');
 
-// Proposed budgets (not yet agreed targets): a slider move painted within three frames at 60 Hz
-// with at most one frame of work, a page interactive within 1.5 s on this machine, and a page
-// weight a course platform accepts.
-const BUDGET = { paintedP95Ms: 50, workP95Ms: 16.7, firstInteractiveMs: 1500, pageGzBytes: 400 * 1024 };
+// The performance issue's targets.
+export const BUDGET = { paintedP95Ms: 8, firstInteractiveMs: 500, engineGzBytes: 100 * 1024 };
+
+// No frame-rate limit and no vsync: a frame is produced as soon as the previous one is done.
+const UNTHROTTLED_ARGS = ['--disable-frame-rate-limit', '--disable-gpu-vsync'];
 
 function parseArgs(argv) {
-  const opts = { moves: 200, dist: path.join(ROOT, 'dist'), pages: null };
+  const opts = { moves: 200, dist: path.join(ROOT, 'dist'), pages: null, only: null, load: true };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--moves') opts.moves = Number(argv[++i]);
     else if (argv[i] === '--dist') opts.dist = path.resolve(argv[++i]);
     else if (argv[i] === '--pages') opts.pages = argv[++i].split(',');
+    else if (argv[i] === '--only') opts.only = argv[++i].split(',').map((t) => t.replace(/^gradlab-/, ''));
+    else if (argv[i] === '--no-load') opts.load = false;
     else throw new Error(`unknown option ${argv[i]}`);
   }
   return opts;
 }
+
+/** Does this widget tag match --only (no --only: every tag)? */
+const wanted = (only, tag) => !only || only.some((o) => tag === `gradlab-${o}` || tag.includes(o));
 
 async function startSite(dist) {
   const serveModule = path.join(ROOT, 'scripts/serve.mjs');
@@ -77,6 +101,15 @@ function listPages(dist, only) {
   return only ? pages.filter((p) => only.some((o) => p.includes(o))) : pages;
 }
 
+/** Pages whose HTML holds one of the --only widget tags. */
+function pagesWithWidgets(dist, pages, only) {
+  if (!only) return pages;
+  return pages.filter((p) => {
+    const html = fs.readFileSync(path.join(dist, p), 'utf8');
+    return [...html.matchAll(/<(gradlab-[a-z0-9-]+)/g)].some((m) => wanted(only, m[1]));
+  });
+}
+
 /** The wasm inside the engine module (base64 data URL) or next to it. */
 function wasmSize(dist) {
   const out = [];
@@ -85,11 +118,11 @@ function wasmSize(dist) {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (/gradlab-engine\.mjs$|\.wasm$/.test(e.name)) candidates.push(p);
+      else if (/^gradlab-engine\.(mjs|wasm)$/.test(e.name)) candidates.push(p);
     }
   };
   if (fs.existsSync(dist)) walk(dist);
-  for (const file of candidates) {
+  for (const file of candidates.sort()) {
     const buf = fs.readFileSync(file);
     let wasm = null;
     if (file.endsWith('.wasm')) wasm = buf;
@@ -106,6 +139,16 @@ function wasmSize(dist) {
     });
   }
   return out;
+}
+
+/** The engine a page downloads: gradlab-engine.mjs (+ .wasm when split) of one folder, gzipped. */
+function engineTotal(files) {
+  if (!files.length) return null;
+  const dirs = [...new Set(files.map((f) => path.dirname(f.file)))];
+  const dir = dirs.find((d) => d.endsWith(`dist${path.sep}assets`)) ?? dirs[0];
+  const mine = files.filter((f) => path.dirname(f.file) === dir);
+  return { dir, files: mine.map((f) => path.basename(f.file)), bytes: mine.reduce((a, f) => a + f.bytes, 0),
+    gz: mine.reduce((a, f) => a + f.gz, 0) };
 }
 
 // --- In-page code (serialised by Playwright; must not reference Node scope) --------------------
@@ -195,7 +238,7 @@ const pct = (values, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
-async function measurePage(context, baseUrl, pagePath, dist, moves, log) {
+async function measurePage(context, baseUrl, pagePath, { moves, only, load }, log) {
   const page = await context.newPage();
   const responses = [];
   const errors = [];
@@ -239,6 +282,7 @@ async function measurePage(context, baseUrl, pagePath, dist, moves, log) {
     .map((e, index) => ({ index, tag: e.localName, id: e.id, ranges: e.shadowRoot ? e.shadowRoot.querySelectorAll('input[type=range]').length : 0 })));
   const sliders = [];
   for (const w of widgets) {
+    if (!wanted(only, w.tag)) continue;
     // Wait for this widget (it may start when scrolled into view).
     await page.evaluate((i) => {
       const el = [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('gradlab-'))[i];
@@ -286,20 +330,24 @@ async function measurePage(context, baseUrl, pagePath, dist, moves, log) {
     log(`  ${pagePath} ${s.widget} (${s.sliders} sliders, ${s.moves} moves): work p50 ${s.workP50.toFixed(1)} p95 ${s.workP95.toFixed(1)} ms, painted p50 ${s.paintedP50.toFixed(1)} p95 ${s.paintedP95.toFixed(1)} ms`);
   }
   await page.close();
-  return { page: pagePath, loadMs, firstInteractive, widgets: widgets.length, requests: seen.size, bytes, gz, sliders, errors, wallMs: Date.now() - t0 };
+  return { page: pagePath, loadMs: load ? loadMs : null, firstInteractive: load ? firstInteractive : null,
+    widgets: widgets.length, requests: seen.size, bytes, gz, sliders, errors, wallMs: Date.now() - t0 };
 }
 
 function markdown(result) {
   const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
   const f = (v) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
   const out = ['### Interaction budget (headless Chromium, built site)', '',
-    `- ${result.date}, ${result.userAgent}`,
-    `- proposed budgets: slider → painted p95 ≤ ${BUDGET.paintedP95Ms} ms and work p95 ≤ ${BUDGET.workP95Ms} ms, first interactive widget ≤ ${BUDGET.firstInteractiveMs} ms, page ≤ ${kb(BUDGET.pageGzBytes)} gz`, ''];
-  out.push('| page | widgets | first interactive widget (ms) | load event (ms) | requests | bytes | bytes gz |', '|---|---:|---:|---:|---:|---:|---:|');
-  for (const p of result.pages) {
-    out.push(`| ${p.page} | ${p.widgets} | ${p.firstInteractive == null ? '—' : f(p.firstInteractive)} | ${f(p.loadMs)} | ${p.requests} | ${kb(p.bytes)} | ${kb(p.gz)} |`);
+    `- ${result.date}, ${result.userAgent}; load average ${result.loadavg.map((v) => v.toFixed(2)).join(', ')} on ${result.cpus} CPUs`,
+    `- frames: ${result.unthrottled ? 'unthrottled (--disable-frame-rate-limit --disable-gpu-vsync): painted = real latency' : '60 Hz vsync (GRADLAB_BENCH_VSYNC=1): painted includes vsync waits'}`,
+    `- targets: slider → painted frame p95 ≤ ${BUDGET.paintedP95Ms} ms per widget, first interactive widget ≤ ${BUDGET.firstInteractiveMs} ms (cold), engine ≤ ${kb(BUDGET.engineGzBytes)} gz`, ''];
+  if (result.load) {
+    out.push('| page | widgets | first interactive widget (ms) | load event (ms) | requests | bytes | bytes gz |', '|---|---:|---:|---:|---:|---:|---:|');
+    for (const p of result.pages) {
+      out.push(`| ${p.page} | ${p.widgets} | ${p.firstInteractive == null ? '—' : f(p.firstInteractive)} | ${f(p.loadMs)} | ${p.requests} | ${kb(p.bytes)} | ${kb(p.gz)} |`);
+    }
   }
-  out.push('', 'Slider moves per widget (ms): work = handler + the widget\'s rAF render; next = dispatch → next rAF after the render; painted = dispatch → the rAF after the frame showing it was painted.', '');
+  out.push('', 'Slider moves per widget (ms): work = handler + the widget\'s rAF render; next = dispatch → next rAF after the render; painted = dispatch → the rAF of the frame after the one showing it (judged).', '');
   out.push('| page | widget | sliders (moves) | work p50 | work p95 | next p50 | next p95 | painted p50 | painted p95 |', '|---|---|---|---:|---:|---:|---:|---:|---:|');
   for (const p of result.pages) {
     for (const s of p.sliders) {
@@ -310,37 +358,45 @@ function markdown(result) {
   out.push('', '| engine file | bytes | gz | wasm bytes | wasm gz |', '|---|---:|---:|---:|---:|');
   for (const w of result.wasm) out.push(`| ${w.file} | ${kb(w.bytes)} | ${kb(w.gz)} | ${w.wasmBytes ? kb(w.wasmBytes) : '—'} | ${w.wasmGz ? kb(w.wasmGz) : '—'} |`);
   const verdicts = [];
+  const e = result.engine;
+  if (e) verdicts.push(`${e.gz <= BUDGET.engineGzBytes ? 'PASS' : 'FAIL'} engine (${e.files.join(' + ')}): ${kb(e.gz)} gz (target ≤ ${kb(BUDGET.engineGzBytes)})`);
   for (const p of result.pages) {
-    if (p.firstInteractive != null) verdicts.push(`${p.firstInteractive <= BUDGET.firstInteractiveMs ? 'PASS' : 'FAIL'} ${p.page}: first interactive widget ${f(p.firstInteractive)} ms`);
-    verdicts.push(`${p.gz <= BUDGET.pageGzBytes ? 'PASS' : 'FAIL'} ${p.page}: ${kb(p.gz)} gz`);
+    if (result.load) {
+      if (p.firstInteractive != null) verdicts.push(`${p.firstInteractive <= BUDGET.firstInteractiveMs ? 'PASS' : 'FAIL'} ${p.page}: first interactive widget ${f(p.firstInteractive)} ms (target ≤ ${BUDGET.firstInteractiveMs})`);
+      else if (p.widgets) verdicts.push(`FAIL ${p.page}: no widget became interactive`);
+    }
     for (const s of p.sliders) {
       if (!s.moves) continue;
-      const ok = s.paintedP95 <= BUDGET.paintedP95Ms && s.workP95 <= BUDGET.workP95Ms;
-      verdicts.push(`${ok ? 'PASS' : 'FAIL'} ${p.page} ${s.widget}: painted p95 ${f(s.paintedP95)} ms, work p95 ${f(s.workP95)} ms`);
+      const ok = s.paintedP95 <= BUDGET.paintedP95Ms;
+      verdicts.push(`${ok ? 'PASS' : 'FAIL'} ${p.page} ${s.widget}: painted p95 ${f(s.paintedP95)} ms (target ≤ ${BUDGET.paintedP95Ms}; work p95 ${f(s.workP95)} ms)`);
     }
-    for (const e of p.errors.slice(0, 5)) verdicts.push(`NOTE ${p.page}: page error: ${e}`);
+    for (const err of p.errors.slice(0, 5)) verdicts.push(`NOTE ${p.page}: page error: ${err}`);
   }
-  out.push('', 'Against the proposed budgets:', '', ...verdicts.map((v) => `- ${v}`));
+  const failed = verdicts.filter((v) => v.startsWith('FAIL')).length;
+  out.push('', `Against the targets: ${verdicts.filter((v) => v.startsWith('PASS')).length} PASS, ${failed} FAIL`, '', ...verdicts.map((v) => `- ${v}`));
   return out.join('\n');
 }
 
 export async function main(argv = process.argv.slice(2)) {
   const opts = parseArgs(argv);
   const log = (...a) => console.log(...a);
-  const pages = listPages(opts.dist, opts.pages);
+  const pages = pagesWithWidgets(opts.dist, listPages(opts.dist, opts.pages), opts.only);
   if (!pages.length) {
-    log(`interaction: no built site in ${path.relative(ROOT, opts.dist) || opts.dist} (run scripts/build.sh); skipped`);
+    log(`interaction: no built site in ${path.relative(ROOT, opts.dist) || opts.dist} (run scripts/build.sh), or no page matches; skipped`);
     return;
   }
   const site = await startSite(opts.dist);
-  const { context, close } = await launchChromium();
-  const result = { date: new Date().toISOString(), pages: [], wasm: wasmSize(opts.dist) };
+  const unthrottled = process.env.GRADLAB_BENCH_VSYNC !== '1';
+  const { context, close } = await launchChromium({ args: unthrottled ? UNTHROTTLED_ARGS : [] });
+  const wasm = wasmSize(opts.dist);
+  const result = { date: new Date().toISOString(), pages: [], wasm, engine: engineTotal(wasm), unthrottled,
+    load: opts.load, loadavg: os.loadavg(), cpus: os.cpus().length };
   try {
     const probe = await context.newPage();
     result.userAgent = await probe.evaluate(() => navigator.userAgent);
     await probe.close();
-    log(`[interaction] ${pages.length} pages at ${site.url}`);
-    for (const p of pages) result.pages.push(await measurePage(context, site.url, p, opts.dist, opts.moves, log));
+    log(`[interaction] ${pages.length} pages at ${site.url}; load average ${result.loadavg.map((v) => v.toFixed(2)).join(', ')}`);
+    for (const p of pages) result.pages.push(await measurePage(context, site.url, p, opts, log));
   } finally {
     await close();
     await site.close();
@@ -348,8 +404,9 @@ export async function main(argv = process.argv.slice(2)) {
   const text = markdown(result);
   log(`\n${text}\n`);
   fs.mkdirSync(OUT_DIR, { recursive: true });
-  fs.writeFileSync(path.join(OUT_DIR, 'interaction-latest.json'), JSON.stringify(result, null, 2));
-  fs.writeFileSync(path.join(OUT_DIR, 'interaction-latest.md'), `${text}\n`);
+  const suffix = opts.only || opts.pages ? '-partial' : '-latest';
+  fs.writeFileSync(path.join(OUT_DIR, `interaction${suffix}.json`), JSON.stringify(result, null, 2));
+  fs.writeFileSync(path.join(OUT_DIR, `interaction${suffix}.md`), `${text}\n`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

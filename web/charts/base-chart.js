@@ -5,6 +5,13 @@
 // a screen-reader user gets the data, not a picture. Chart.js is driven the cheap way: data
 // already in {x, y} form (`parsing: false`), no animation, no hover handling, and
 // `update('none')`. Call update() at most once per frame (widgets do it from draw()).
+//
+// NOTE: with `parsing: false` Chart.js takes every dataset as sorted by x and, when the axes have
+// fixed limits, binary-searches for the visible part — an unsorted line (a descent path that
+// doubles back, points in table order, an arrow drawn right to left) then loses segments.
+// A dataset declared `sorted: false` is parsed instead (Chart.js then checks the order itself);
+// the cost is small for the few hundred points such datasets hold. Long sorted series (loss
+// curves) keep `parsing: false`, which the decimation plugin needs.
 
 import { Chart, LinearScale, LogarithmicScale, PointElement, LineElement, LineController,
   ScatterController, Legend, Decimation } from 'chart.js';
@@ -61,6 +68,13 @@ function el(tag, className, text) {
   return node;
 }
 
+/** A dataset declared `sorted: false` is parsed by Chart.js (see the NOTE at the top). */
+function unsortedParsing(dataset) {
+  if (dataset.sorted === false) dataset.parsing = true;
+  delete dataset.sorted;
+  return dataset;
+}
+
 export class BaseChart {
   /**
    * @param {HTMLElement} host  element the <figure> is appended to
@@ -86,6 +100,7 @@ export class BaseChart {
 
   /** Create the Chart.js instance; subclasses pass type, data and options. */
   _create({ type = 'scatter', datasets, scales, plugins = [], legend = false }) {
+    datasets.forEach(unsortedParsing);
     this.chart = new Chart(this.canvas, {
       type,
       data: { datasets },
@@ -106,7 +121,17 @@ export class BaseChart {
         },
       },
     });
+    // Chart.js has just laid the chart out; if nothing that layout depends on changes before the
+    // first update() (fixed axes), that update only redraws (saves a layout per chart at load).
+    this._lastLayoutKey = this._layoutKey();
+    this._lastSize = `${this.chart.width}x${this.chart.height}`;
     return this.chart;
+  }
+
+  /** Add a dataset after creation (`sorted: false` for a line that is not sorted by x). */
+  addDataset(dataset) {
+    this.chart.data.datasets.push(unsortedParsing(dataset));
+    return dataset;
   }
 
   /** One-line text summary of what the chart currently shows (override). */
@@ -119,10 +144,97 @@ export class BaseChart {
     return { columns: [], rows: [] };
   }
 
+  /**
+   * What the chart's layout depends on besides its size: the axes (type, limits, titles), the
+   * legend and the datasets' names and visibility. null when an axis has no fixed limits (its
+   * range then follows the data, so every update needs a new layout).
+   */
+  _layoutKey() {
+    const { options, data } = this.chart;
+    const parts = [options.plugins?.legend?.display ? 'L' : '', data.labels ? data.labels.join('\u0001') : ''];
+    for (const [id, s] of Object.entries(options.scales ?? {})) {
+      if (s.type !== 'category' && (!Number.isFinite(s.min) || !Number.isFinite(s.max))) return null;
+      parts.push(id, s.type, s.min, s.max, s.display, s.title?.text ?? '');
+    }
+    for (const d of data.datasets) parts.push(d.label, d.hidden ? 'h' : '', d.type ?? '');
+    return parts.join('\u0002');
+  }
+
+  /**
+   * Axes without limits of their own get "nice" limits from the data (as Chart.js's own ticks
+   * would: 0 … 0.5, 1e-3 … 10) that are kept while the data stay inside them and still fill a
+   * fair part of them. A slider drag then keeps the layout and takes the fast path below, and
+   * the axes stop jumping at every move. A limit a widget sets itself is left alone.
+   */
+  _fitAutoAxes() {
+    const { options, data } = this.chart;
+    this._autoSet ??= {};
+    for (const [id, s] of Object.entries(options.scales ?? {})) {
+      if (s.type === 'category' || (id !== 'x' && id !== 'y')) continue;
+      const mine = this._autoSet[id] ?? {};
+      const autoMin = s.min === undefined || s.min === mine.min;
+      const autoMax = s.max === undefined || s.max === mine.max;
+      if (!autoMin && !autoMax) continue;
+      const log = s.type === 'logarithmic';
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const d of data.datasets) {
+        if (d.hidden) continue;
+        for (const p of d.data) {
+          const v = p === null || p === undefined ? NaN : typeof p === 'number' ? p : p[id];
+          if (!(v > -Infinity && v < Infinity) || (log && !(v > 0))) continue;
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+      }
+      if (!autoMin) lo = Math.min(lo, s.min);
+      if (!autoMax) hi = Math.max(hi, s.max);
+      if (s.beginAtZero && !log) { lo = Math.min(lo, 0); hi = Math.max(hi, 0); }
+      if (!(lo <= hi)) { // no data: let Chart.js choose
+        if (autoMin) s.min = undefined;
+        if (autoMax) s.max = undefined;
+        this._autoSet[id] = {};
+        continue;
+      }
+      const cur = { min: autoMin ? mine.min : s.min, max: autoMax ? mine.max : s.max };
+      const fits = Number.isFinite(cur.min) && Number.isFinite(cur.max) && lo >= cur.min && hi <= cur.max &&
+        (log ? Math.log10(hi / lo) >= 0.4 * Math.log10(cur.max / cur.min)
+          : hi - lo >= 0.4 * (cur.max - cur.min));
+      const next = fits ? cur : niceLimits(lo, hi, log);
+      if (autoMin) s.min = next.min;
+      if (autoMax) s.max = next.max;
+      this._autoSet[id] = { min: autoMin ? s.min : undefined, max: autoMax ? s.max : undefined };
+    }
+  }
+
   /** Redraw now without animation and refresh the text alternative. */
   update() {
     if (!this.chart) return;
-    this.chart.update('none');
+    this._fitAutoAxes();
+    // A chart whose axes are fixed (heat maps, most curves) keeps its layout while only the data
+    // move: then the datasets are re-read and redrawn without Chart.js's full update, which
+    // rebuilds the scales, measures every tick label and fits the boxes again — most of the
+    // cost of a slider move. Anything that can move the layout takes the full update.
+    const chart = this.chart;
+    const key = this._layoutKey();
+    const size = `${chart.width}x${chart.height}`;
+    // (The fast path is Chart.js 4's own update() minus the scale and layout steps; it uses the
+    // internal _updateDatasets, so a Chart.js without it simply takes the full update.)
+    if (key !== null && key === this._lastLayoutKey && size === this._lastSize && chart.chartArea &&
+        typeof chart._updateDatasets === 'function') {
+      chart.config.clearCache(); // dataset styles may have changed (e.g. a highlighted line)
+      chart.notifyPlugins('beforeElementsUpdate'); // decimation of long series
+      for (let i = 0; i < chart.data.datasets.length; i += 1) {
+        chart.getDatasetMeta(i).controller.buildOrUpdateElements(false);
+      }
+      chart._updateDatasets('none');
+      chart.notifyPlugins('afterUpdate', { mode: 'none' }); // legend swatches follow the styles
+      chart.render();
+    } else {
+      chart.update('none');
+      this._lastLayoutKey = key;
+      this._lastSize = `${chart.width}x${chart.height}`;
+    }
     const text = this.summary();
     if (text !== this._lastSummary) {
       this._lastSummary = text;
@@ -188,6 +300,29 @@ export class BaseChart {
     this.chart = null;
     this.figure.remove();
   }
+}
+
+/** Round to 12 significant digits (0.30000000000000004 -> 0.3). */
+const tidy = (v) => Number(v.toPrecision(12));
+
+/** Limits on round numbers around [lo, hi]: steps of 1, 2 or 5 × 10^k; whole decades on a log axis. */
+export function niceLimits(lo, hi, log = false) {
+  if (log) {
+    let min = 10 ** Math.floor(Math.log10(lo) + 1e-9);
+    let max = 10 ** Math.ceil(Math.log10(hi) - 1e-9);
+    if (!(max > min)) { min /= 10; max *= 10; }
+    return { min: tidy(min), max: tidy(max) };
+  }
+  let span = hi - lo;
+  if (!(span > 0)) span = Math.abs(hi) || 1;
+  const raw = span / 5;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / mag;
+  const step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+  let min = Math.floor(lo / step + 1e-9) * step;
+  let max = Math.ceil(hi / step - 1e-9) * step;
+  if (!(max > min)) { min -= step; max += step; }
+  return { min: tidy(min), max: tidy(max) };
 }
 
 /** Up to `max` evenly spaced indices of an array of length n (always including the last). */

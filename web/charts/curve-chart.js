@@ -30,7 +30,7 @@ export class CurveChart extends BaseChart {
         { label: 'tangent', type: 'line', data: [], borderColor: COLORS.orange, borderWidth: 2,
           borderDash: [6, 4], pointRadius: 0, order: 3 },
         { label: 'steps', type: 'line', data: [], borderColor: COLORS.purple, borderWidth: 1.5,
-          backgroundColor: COLORS.purple, pointRadius: 3.5, order: 2 },
+          backgroundColor: COLORS.purple, pointRadius: 3.5, order: 2, sorted: false },
         { label: 'point', data: [], backgroundColor: COLORS.red, borderColor: '#fff',
           borderWidth: 2, pointRadius: 7, order: 1 },
       ],

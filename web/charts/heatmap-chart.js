@@ -8,7 +8,12 @@
 //
 // NOTE: losses span orders of magnitude (a valley of 0.01 next to walls of 1e4), so colours and
 // contour levels use a log-like scale t = log(1 + k·u) / log(1 + k) of u = (v − min)/(max − min):
-// small differences near the minimum stay visible.
+// small differences near the minimum stay visible. The 'probability' scale (a classifier's
+// output) is fixed to 0…1 instead, with the 0.5 boundary as its one contour.
+//
+// Speed: a slider move usually changes only the overlay (path, point), so the colour image and
+// the contours are painted once into an off-screen canvas and copied on every redraw; setGrid
+// reuses its buffers and its marching squares allocate nothing per cell.
 
 import { BaseChart, axis, COLORS, finiteOrNaN, sampleIndices } from './base-chart.js';
 import { formatShort } from '../widgets/format.js';
@@ -33,19 +38,50 @@ const LUT = (() => {
 })();
 const MISSING = [154, 163, 173]; // colour of cells where the value overflowed
 
+// Probability palette ('probability' colour scale): orange (0, class 0) through near-white (0.5,
+// unsure) to blue (1, class 1); values are taken as they are on a fixed 0…1 scale.
+const P_LOW = [240, 178, 132];
+const P_MID = [248, 248, 248];
+const P_HIGH = [140, 178, 232];
+const PROBABILITY_LUT = (() => {
+  const lut = new Uint8ClampedArray(256 * 3);
+  for (let i = 0; i < 256; i += 1) {
+    const t = i / 255;
+    const [a, b, f] = t < 0.5 ? [P_LOW, P_MID, t / 0.5] : [P_MID, P_HIGH, (t - 0.5) / 0.5];
+    for (let j = 0; j < 3; j += 1) lut[i * 3 + j] = a[j] + (b[j] - a[j]) * f;
+  }
+  return lut;
+})();
+
+/** The default overlay: an optimiser's path (unsorted: it doubles back) and the current point. */
+function pathDatasets() {
+  return [
+    { label: 'path halo', type: 'line', data: [], borderColor: 'rgba(0,0,0,0.55)',
+      borderWidth: 4.5, pointRadius: 0, order: 3, sorted: false },
+    { label: 'path', type: 'line', data: [], borderColor: '#ffffff', borderWidth: 2,
+      backgroundColor: '#ffffff', pointRadius: 2, pointBorderColor: 'rgba(0,0,0,0.6)',
+      order: 2, sorted: false },
+    { label: 'current point', data: [], backgroundColor: COLORS.red, borderColor: '#ffffff',
+      borderWidth: 2.5, pointRadius: 7, order: 1 },
+  ];
+}
+
 export class HeatmapChart extends BaseChart {
   /**
    * @param {HTMLElement} host
    * @param {object} o
    * @param {string} [o.label] [o.xLabel] [o.yLabel] [o.valueLabel]
    * @param {number} o.xMin o.xMax o.yMin o.yMax   extent of the grid (and axes)
-   * @param {'log'|'linear'} [o.colorScale]   default 'log'
+   * @param {'log'|'linear'|'probability'} [o.colorScale]   default 'log'. 'probability': values
+   *   in [0, 1] on a fixed scale, orange (0) – white (0.5) – blue (1), and one dark contour at 0.5
    * @param {number} [o.contours]   number of contour levels (0 = none), default 10
+   * @param {object[]} [o.datasets]  Chart.js datasets drawn over the image (default: a path and
+   *   the current point; setPath/setPoint use those)
    * @param {(x:number, y:number, phase:'start'|'move'|'end'|'key')=>void} [o.onPick]
    *   click/drag on the plot (or arrow keys when the chart has focus)
    */
   constructor(host, { label = 'Loss landscape', xLabel = 'w', yLabel = 'b', valueLabel = 'loss',
-    xMin = -1, xMax = 1, yMin = -1, yMax = 1, colorScale = 'log', contours = 10, onPick } = {}) {
+    xMin = -1, xMax = 1, yMin = -1, yMax = 1, colorScale = 'log', contours = 10, datasets, onPick } = {}) {
     super(host, { label, square: true });
     this.xLabel = xLabel;
     this.yLabel = yLabel;
@@ -56,22 +92,19 @@ export class HeatmapChart extends BaseChart {
     this.onPick = onPick;
     this.grid = null; // { values, nx, ny, min, max, argmin }
     this._image = document.createElement('canvas');
+    this._pixels = null; // ImageData reused while the grid size stays
+    this._scaled = null; // scaled values, reused
     this._segments = []; // contour segments in data coordinates: [x0, y0, x1, y1, ...]
+    this._version = 0; // bumped when the picture under the datasets changes
+    this._bg = null; // the image and contours, painted once per version and chart size
+    this._bgKey = '';
     const imagePlugin = {
       id: 'glHeatmap',
       beforeDatasetsDraw: (chart) => this._drawImage(chart),
     };
     this._create({
       type: 'scatter',
-      datasets: [
-        { label: 'path halo', type: 'line', data: [], borderColor: 'rgba(0,0,0,0.55)',
-          borderWidth: 4.5, pointRadius: 0, order: 3 },
-        { label: 'path', type: 'line', data: [], borderColor: '#ffffff', borderWidth: 2,
-          backgroundColor: '#ffffff', pointRadius: 2, pointBorderColor: 'rgba(0,0,0,0.6)',
-          order: 2 },
-        { label: 'current point', data: [], backgroundColor: COLORS.red, borderColor: '#ffffff',
-          borderWidth: 2.5, pointRadius: 7, order: 1 },
-      ],
+      datasets: datasets ?? pathDatasets(),
       scales: {
         x: axis({ title: xLabel, min: xMin, max: xMax, grid: false }),
         y: axis({ title: yLabel, min: yMin, max: yMax, grid: false }),
@@ -86,15 +119,20 @@ export class HeatmapChart extends BaseChart {
     this.extent = { xMin, xMax, yMin, yMax };
     Object.assign(this.chart.options.scales.x, { min: xMin, max: xMax });
     Object.assign(this.chart.options.scales.y, { min: yMin, max: yMax });
+    this._version += 1;
   }
 
-  /** Scale a value into [0, 1] for colour and contours. */
-  _t(v, min, max) {
-    if (!(max > min)) return 0;
-    const u = Math.min(1, Math.max(0, (v - min) / (max - min)));
-    if (this.colorScale !== 'log') return u;
-    const k = 1000;
-    return Math.log1p(k * u) / Math.log1p(k);
+  /** Change the colour scale ('log' | 'linear' | 'probability'); call setGrid afterwards. */
+  setColorScale(scale) {
+    this.colorScale = scale;
+  }
+
+  /** Change what the chart is called (accessible name, axis titles). */
+  setLabels({ label, xLabel, yLabel, valueLabel } = {}) {
+    if (label !== undefined) this.label = label;
+    if (valueLabel !== undefined) this.valueLabel = valueLabel;
+    if (xLabel !== undefined) { this.xLabel = xLabel; this.chart.options.scales.x.title.text = xLabel; }
+    if (yLabel !== undefined) { this.yLabel = yLabel; this.chart.options.scales.y.title.text = yLabel; }
   }
 
   /**
@@ -105,50 +143,72 @@ export class HeatmapChart extends BaseChart {
     if (values.length !== nx * ny || nx < 2 || ny < 2) {
       throw new RangeError(`heatmap grid needs nx*ny = ${nx * ny} values (nx, ny >= 2), got ${values.length}`);
     }
+    const n = values.length;
     let min = Infinity;
     let max = -Infinity;
     let argmin = -1;
-    for (let i = 0; i < values.length; i += 1) {
+    for (let i = 0; i < n; i += 1) {
       const v = values[i];
-      if (!Number.isFinite(v)) continue;
+      if (!(v > -Infinity && v < Infinity)) continue;
       if (v < min) { min = v; argmin = i; }
       if (v > max) max = v;
     }
     this.grid = { values, nx, ny, min, max, argmin };
-    const t = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i += 1) {
-      t[i] = Number.isFinite(values[i]) ? this._t(values[i], min, max) : 1;
+    if (!this._scaled || this._scaled.length !== n) this._scaled = new Float64Array(n);
+    const t = this._scaled;
+    const probability = this.colorScale === 'probability';
+    const lo = probability ? 0 : min;
+    const span = probability ? 1 : max - min;
+    const log = this.colorScale === 'log';
+    const k = 1000;
+    const logK = Math.log1p(k);
+    for (let i = 0; i < n; i += 1) {
+      const v = values[i];
+      if (!(v > -Infinity && v < Infinity)) { t[i] = 1; continue; }
+      let u = span > 0 ? (v - lo) / span : 0;
+      u = u < 0 ? 0 : u > 1 ? 1 : u;
+      t[i] = log ? Math.log1p(k * u) / logK : u;
     }
-    // Colour image: image row 0 is the top, i.e. grid row ny - 1.
-    this._image.width = nx;
-    this._image.height = ny;
+    // Colour image: image row 0 is the top, i.e. grid row ny - 1. One ImageData, reused.
+    if (this._image.width !== nx || this._image.height !== ny) {
+      this._image.width = nx;
+      this._image.height = ny;
+      this._pixels = null;
+    }
     const ctx = this._image.getContext('2d');
-    const img = ctx.createImageData(nx, ny);
+    this._pixels ??= ctx.createImageData(nx, ny);
+    const data = this._pixels.data;
+    const lut = probability ? PROBABILITY_LUT : LUT;
     for (let r = 0; r < ny; r += 1) {
-      for (let c = 0; c < nx; c += 1) {
-        const i = r * nx + c;
-        const o = ((ny - 1 - r) * nx + c) * 4;
-        const rgb = Number.isFinite(values[i]) ? LUT.subarray(Math.round(t[i] * 255) * 3, Math.round(t[i] * 255) * 3 + 3) : MISSING;
-        img.data[o] = rgb[0];
-        img.data[o + 1] = rgb[1];
-        img.data[o + 2] = rgb[2];
-        img.data[o + 3] = 255;
+      let o = (ny - 1 - r) * nx * 4;
+      for (let c = 0, i = r * nx; c < nx; c += 1, i += 1, o += 4) {
+        const v = values[i];
+        if (v > -Infinity && v < Infinity) {
+          const j = Math.round(t[i] * 255) * 3;
+          data[o] = lut[j]; data[o + 1] = lut[j + 1]; data[o + 2] = lut[j + 2];
+        } else {
+          data[o] = MISSING[0]; data[o + 1] = MISSING[1]; data[o + 2] = MISSING[2];
+        }
+        data[o + 3] = 255;
       }
     }
-    ctx.putImageData(img, 0, 0);
-    this._segments = this.contourCount > 0 ? this._contours(t, nx, ny) : [];
+    ctx.putImageData(this._pixels, 0, 0);
+    const levels = [];
+    if (probability) levels.push(0.5);
+    else for (let q = 1; q <= this.contourCount; q += 1) levels.push(q / (this.contourCount + 1));
+    this._segments = levels.length ? this._contours(t, nx, ny, levels) : [];
+    this._version += 1;
   }
 
-  /** Marching squares over the scaled grid at evenly spaced levels. */
-  _contours(t, nx, ny) {
+  /** Marching squares over the scaled grid at the given levels (no allocation per cell). */
+  _contours(t, nx, ny, levels) {
     const { xMin, xMax, yMin, yMax } = this.extent;
     const dx = (xMax - xMin) / (nx - 1);
     const dy = (yMax - yMin) / (ny - 1);
     const out = [];
-    const levels = [];
-    for (let k = 1; k <= this.contourCount; k += 1) levels.push(k / (this.contourCount + 1));
     for (const level of levels) {
       for (let r = 0; r < ny - 1; r += 1) {
+        const y0 = yMin + r * dy;
         for (let c = 0; c < nx - 1; c += 1) {
           // corners: a (c, r) b (c+1, r) d (c+1, r+1) e (c, r+1)
           const a = t[r * nx + c];
@@ -158,27 +218,27 @@ export class HeatmapChart extends BaseChart {
           const code = (a > level ? 1 : 0) | (b > level ? 2 : 0) | (d > level ? 4 : 0) | (e > level ? 8 : 0);
           if (code === 0 || code === 15) continue;
           const x0 = xMin + c * dx;
-          const y0 = yMin + r * dy;
-          const f = (p, q) => (level - p) / (q - p);
-          // crossing points on the four edges (bottom, right, top, left)
-          const B = () => [x0 + f(a, b) * dx, y0];
-          const R = () => [x0 + dx, y0 + f(b, d) * dy];
-          const T = () => [x0 + f(e, d) * dx, y0 + dy];
-          const L = () => [x0, y0 + f(a, e) * dy];
-          const seg = (p, q) => out.push(p[0], p[1], q[0], q[1]);
-          const centre = (a + b + d + e) / 4 > level;
+          // crossing points on the four edges: bottom (B), right (R), top (T), left (L)
+          const bx = x0 + ((level - a) / (b - a)) * dx;
+          const ry = y0 + ((level - b) / (d - b)) * dy;
+          const tx = x0 + ((level - e) / (d - e)) * dx;
+          const ly = y0 + ((level - a) / (e - a)) * dy;
+          const x1 = x0 + dx;
+          const y1 = y0 + dy;
           switch (code) {
-            case 1: case 14: seg(L(), B()); break;
-            case 2: case 13: seg(B(), R()); break;
-            case 3: case 12: seg(L(), R()); break;
-            case 4: case 11: seg(R(), T()); break;
-            case 6: case 9: seg(B(), T()); break;
-            case 7: case 8: seg(L(), T()); break;
+            case 1: case 14: out.push(x0, ly, bx, y0); break; // L-B
+            case 2: case 13: out.push(bx, y0, x1, ry); break; // B-R
+            case 3: case 12: out.push(x0, ly, x1, ry); break; // L-R
+            case 4: case 11: out.push(x1, ry, tx, y1); break; // R-T
+            case 6: case 9: out.push(bx, y0, tx, y1); break; // B-T
+            case 7: case 8: out.push(x0, ly, tx, y1); break; // L-T
             case 5: // a and d high: saddle
-              if (centre) { seg(L(), T()); seg(B(), R()); } else { seg(L(), B()); seg(R(), T()); }
+              if ((a + b + d + e) / 4 > level) out.push(x0, ly, tx, y1, bx, y0, x1, ry);
+              else out.push(x0, ly, bx, y0, x1, ry, tx, y1);
               break;
             case 10: // b and e high: saddle
-              if (centre) { seg(L(), B()); seg(R(), T()); } else { seg(L(), T()); seg(B(), R()); }
+              if ((a + b + d + e) / 4 > level) out.push(x0, ly, bx, y0, x1, ry, tx, y1);
+              else out.push(x0, ly, tx, y1, bx, y0, x1, ry);
               break;
             default: break;
           }
@@ -188,9 +248,35 @@ export class HeatmapChart extends BaseChart {
     return out;
   }
 
+  // The colour image and the contours change only with the grid, the extent or the chart's size,
+  // while the overlay (path, point) changes on every slider move: paint them once into an
+  // off-screen canvas and copy that on each redraw.
   _drawImage(chart) {
     if (!this.grid) return;
-    const { ctx, chartArea: area, scales: { x: sx, y: sy } } = chart;
+    const { canvas, chartArea: area } = chart;
+    const key = `${canvas.width}x${canvas.height}:${area.left},${area.top},${area.width},${area.height}:${this._version}`;
+    if (key !== this._bgKey) {
+      this._bg ??= document.createElement('canvas');
+      if (this._bg.width !== canvas.width || this._bg.height !== canvas.height) {
+        this._bg.width = canvas.width;
+        this._bg.height = canvas.height;
+      }
+      const ctx = this._bg.getContext('2d');
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, this._bg.width, this._bg.height);
+      const ratio = chart.currentDevicePixelRatio || canvas.width / Math.max(1, canvas.clientWidth || canvas.width);
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      this._paintBackground(ctx, area, chart.scales);
+      this._bgKey = key;
+    }
+    const ctx = chart.ctx;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this._bg, 0, 0);
+    ctx.restore();
+  }
+
+  _paintBackground(ctx, area, { x: sx, y: sy }) {
     const { nx, ny } = this.grid;
     const { xMin, xMax, yMin, yMax } = this.extent;
     const hx = (xMax - xMin) / (nx - 1) / 2; // half a cell: pixel centres sit on grid points
@@ -207,8 +293,9 @@ export class HeatmapChart extends BaseChart {
     ctx.drawImage(this._image, left, top, right - left, bottom - top);
     const s = this._segments;
     if (s.length) {
-      ctx.strokeStyle = 'rgba(255, 255, 255, 0.45)';
-      ctx.lineWidth = 1;
+      const probability = this.colorScale === 'probability';
+      ctx.strokeStyle = probability ? COLORS.ink : 'rgba(255, 255, 255, 0.45)';
+      ctx.lineWidth = probability ? 2 : 1;
       ctx.beginPath();
       for (let i = 0; i < s.length; i += 4) {
         ctx.moveTo(sx.getPixelForValue(s[i]), sy.getPixelForValue(s[i + 1]));

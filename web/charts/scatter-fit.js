@@ -35,7 +35,7 @@ export class ScatterFit extends BaseChart {
       type: 'scatter',
       datasets: [
         { label: 'data', data: [], backgroundColor: COLORS.blue, borderColor: '#fff',
-          borderWidth: 1, pointRadius: 5, pointStyle: 'circle', order: 1 },
+          borderWidth: 1, pointRadius: 5, pointStyle: 'circle', order: 1, sorted: false },
         { label: 'fit', type: 'line', data: [], borderColor: COLORS.orange, borderWidth: 2.5,
           pointRadius: 0, showLine: true, order: 2 },
       ],

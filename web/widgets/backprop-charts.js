@@ -6,13 +6,15 @@
 //   BoundaryChart  a classifier's predicted probability over a 2-D input plane as a colour image
 //                  (orange = class 0, blue = class 1, pale = unsure), the p = 0.5 boundary as a
 //                  dark line, and the data points on top (orange circles = class 0, blue
-//                  triangles = class 1), one of them optionally ringed.
+//                  triangles = class 1), one of them optionally ringed. The image and line are
+//                  HeatmapChart's ('probability' colour scale), painted once per new grid.
 //
 // Both follow web/charts/base-chart.js: a <figure> with a canvas whose aria-label is a one-line
 // summary, a hidden table of the numbers, update() once per frame, destroy() on disconnect.
 
 import { Chart, BarController, BarElement, CategoryScale } from 'chart.js';
 import { BaseChart, axis, COLORS, finiteOrNaN, sampleIndices, SERIES_COLORS } from '../charts/base-chart.js';
+import { HeatmapChart } from '../charts/heatmap-chart.js';
 import { formatShort } from './format.js';
 
 Chart.register(BarController, BarElement, CategoryScale);
@@ -85,17 +87,12 @@ export class BarChart extends BaseChart {
   }
 }
 
-// Probability -> colour: orange (class 0) through near-white (0.5) to blue (class 1).
-const LOW = [240, 178, 132];
-const MID = [248, 248, 248];
-const HIGH = [140, 178, 232];
-function probabilityColor(p) {
-  const t = Math.min(1, Math.max(0, p));
-  const [a, b, f] = t < 0.5 ? [LOW, MID, t / 0.5] : [MID, HIGH, (t - 0.5) / 0.5];
-  return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f];
-}
-
-export class BoundaryChart extends BaseChart {
+/**
+ * The classifier's probability over the input plane: a HeatmapChart with the 'probability' colour
+ * scale (orange = class 0, near-white = 0.5, blue = class 1; the 0.5 boundary as a dark line)
+ * and the data points as its datasets.
+ */
+export class BoundaryChart extends HeatmapChart {
   /**
    * @param {HTMLElement} host
    * @param {object} o
@@ -104,30 +101,20 @@ export class BoundaryChart extends BaseChart {
    * @param {(x:number, y:number)=>void} [o.onPick]  click on the plane
    */
   constructor(host, { label = 'Decision boundary', min = -6.5, max = 6.5, onPick } = {}) {
-    super(host, { label, square: true });
-    this.extent = { min, max };
-    this.grid = null;
-    this.onPick = onPick;
-    this.accuracy = NaN;
-    this._image = document.createElement('canvas');
-    this._segments = [];
-    const plugin = { id: 'glBoundary', beforeDatasetsDraw: (chart) => this._drawImage(chart) };
-    this._create({
-      type: 'scatter',
+    super(host, {
+      label, xLabel: 'x₁', yLabel: 'x₂', valueLabel: 'probability of class 1',
+      xMin: min, xMax: max, yMin: min, yMax: max, colorScale: 'probability',
       datasets: [
         { label: 'class 0', data: [], backgroundColor: COLORS.orange, borderColor: '#ffffff',
-          borderWidth: 1, pointRadius: 4, pointStyle: 'circle', order: 2 },
+          borderWidth: 1, pointRadius: 4, pointStyle: 'circle', order: 2, sorted: false },
         { label: 'class 1', data: [], backgroundColor: COLORS.blue, borderColor: '#ffffff',
-          borderWidth: 1, pointRadius: 5, pointStyle: 'triangle', order: 2 },
+          borderWidth: 1, pointRadius: 5, pointStyle: 'triangle', order: 2, sorted: false },
         { label: 'chosen example', data: [], backgroundColor: 'rgba(0,0,0,0)', borderColor: COLORS.ink,
           borderWidth: 3, pointRadius: 10, order: 1 },
       ],
-      scales: {
-        x: axis({ title: 'x₁', min, max, grid: false }),
-        y: axis({ title: 'x₂', min, max, grid: false }),
-      },
-      plugins: [plugin],
     });
+    this.onPick = onPick;
+    this.accuracy = NaN;
     if (onPick) {
       const down = (e) => {
         const at = this.eventToData(e);
@@ -157,79 +144,7 @@ export class BoundaryChart extends BaseChart {
 
   /** Probabilities on an n × n grid; row r at y = min + r·step (row 0 at the bottom). */
   setGrid(probabilities, n) {
-    this.grid = { values: probabilities, n };
-    this._image.width = n;
-    this._image.height = n;
-    const ctx = this._image.getContext('2d');
-    const img = ctx.createImageData(n, n);
-    for (let r = 0; r < n; r += 1) {
-      for (let c = 0; c < n; c += 1) {
-        const v = probabilities[r * n + c];
-        const rgb = Number.isFinite(v) ? probabilityColor(v) : [154, 163, 173];
-        const o = ((n - 1 - r) * n + c) * 4;
-        img.data[o] = rgb[0];
-        img.data[o + 1] = rgb[1];
-        img.data[o + 2] = rgb[2];
-        img.data[o + 3] = 255;
-      }
-    }
-    ctx.putImageData(img, 0, 0);
-    this._segments = this._boundary(probabilities, n);
-  }
-
-  /** Line segments where the probability crosses 0.5 (marching squares, one level). */
-  _boundary(v, n) {
-    const { min, max } = this.extent;
-    const d = (max - min) / (n - 1);
-    const out = [];
-    const f = (p, q) => (0.5 - p) / (q - p);
-    for (let r = 0; r < n - 1; r += 1) {
-      for (let c = 0; c < n - 1; c += 1) {
-        const a = v[r * n + c];
-        const b = v[r * n + c + 1];
-        const e = v[(r + 1) * n + c + 1];
-        const g = v[(r + 1) * n + c];
-        const x0 = min + c * d;
-        const y0 = min + r * d;
-        const pts = [];
-        if ((a > 0.5) !== (b > 0.5)) pts.push([x0 + f(a, b) * d, y0]);
-        if ((b > 0.5) !== (e > 0.5)) pts.push([x0 + d, y0 + f(b, e) * d]);
-        if ((g > 0.5) !== (e > 0.5)) pts.push([x0 + f(g, e) * d, y0 + d]);
-        if ((a > 0.5) !== (g > 0.5)) pts.push([x0, y0 + f(a, g) * d]);
-        if (pts.length >= 2) out.push(...pts[0], ...pts[1]);
-        if (pts.length === 4) out.push(...pts[2], ...pts[3]);
-      }
-    }
-    return out;
-  }
-
-  _drawImage(chart) {
-    if (!this.grid) return;
-    const { ctx, chartArea: area, scales: { x: sx, y: sy } } = chart;
-    const { min, max } = this.extent;
-    const half = (max - min) / (this.grid.n - 1) / 2;
-    const left = sx.getPixelForValue(min - half);
-    const right = sx.getPixelForValue(max + half);
-    const top = sy.getPixelForValue(max + half);
-    const bottom = sy.getPixelForValue(min - half);
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(area.left, area.top, area.width, area.height);
-    ctx.clip();
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(this._image, left, top, right - left, bottom - top);
-    const s = this._segments;
-    if (s.length) {
-      ctx.strokeStyle = COLORS.ink;
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      for (let i = 0; i < s.length; i += 4) {
-        ctx.moveTo(sx.getPixelForValue(s[i]), sy.getPixelForValue(s[i + 1]));
-        ctx.lineTo(sx.getPixelForValue(s[i + 2]), sy.getPixelForValue(s[i + 3]));
-      }
-      ctx.stroke();
-    }
-    ctx.restore();
+    super.setGrid(probabilities, n, n);
   }
 
   summary() {

@@ -40,6 +40,14 @@ export function sharedEngine() {
   return enginePromise;
 }
 
+// On a page that already holds widgets, start loading the engine now: this module runs before
+// the rest of the bundle (Chart.js, the widget classes) has been evaluated, so the engine's
+// download and compilation overlap that work instead of waiting for the first widget to connect.
+// (Errors are left to the widgets, which ask again and show them.)
+if (typeof document !== 'undefined' && document.querySelector?.(Object.keys(widgets).join(','))) {
+  sharedEngine().catch(() => {});
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tiny DOM builder (no innerHTML for dynamic content, no style attributes: CSP-safe).
 

@@ -166,8 +166,6 @@ export class ChainGraph extends GradlabWidget {
       label: 'Loss = 1 − σ(W·X) against W', xLabel: 'W', yLabel: 'Loss', xMin: SPAN.min, xMax: SPAN.max,
       yMin: 0, yMax: 1, curveLabel: 'Loss',
     }));
-    // The steps run right to left when X < 0: let Chart.js parse them (no sorted-x assumption).
-    this.chart.chart.data.datasets[2].parsing = true;
     this._curveX = NaN;
     if (typeof ResizeObserver === 'function') {
       const observer = new ResizeObserver((entries) => this._fitLayout(entries[entries.length - 1].contentRect.width));

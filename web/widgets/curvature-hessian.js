@@ -294,12 +294,19 @@ export class CurvatureHessian extends GradlabWidget {
     this.view = { xMin: v.xMin, xMax: v.xMax, yMin: v.yMin, yMax: v.yMax };
     const p = this.state.point;
     if (!p || p[0] < v.xMin || p[0] > v.xMax || p[1] < v.yMin || p[1] > v.yMax) this.state.point = Array.from(info.start);
-    if (this.map) this.release(this.map);
-    this.map = this.own(new CurvatureMap(this.mapHost, {
-      label: `Loss surface: ${info.formula}`, xLabel: 'x', yLabel: 'y', valueLabel: 'loss', ...this.view,
-      contours: 14, colorScale: this.state.landscape === 'saddle' ? 'linear' : 'log',
-      onPick: (x, y) => this.moveTo([Number(x.toFixed(2)), Number(y.toFixed(2))]),
-    }));
+    // One chart for the widget's life: a slider move re-points it instead of rebuilding it.
+    const label = `Loss surface: ${info.formula}`;
+    const colorScale = this.state.landscape === 'saddle' ? 'linear' : 'log';
+    if (!this.map?.chart) { // none yet, or destroyed when the widget was disconnected
+      this.map = this.own(new CurvatureMap(this.mapHost, {
+        label, xLabel: 'x', yLabel: 'y', valueLabel: 'loss', ...this.view, contours: 14, colorScale,
+        onPick: (x, y) => this.moveTo([Number(x.toFixed(2)), Number(y.toFixed(2))]),
+      }));
+    } else {
+      this.map.setLabels({ label });
+      this.map.setColorScale(colorScale);
+      this.map.setExtent(this.view);
+    }
     this.map.setGrid(this.model.landscape({ i: 0, j: 1, iMin: v.xMin, iMax: v.xMax, jMin: v.yMin, jMax: v.yMax,
       nx: GRID, ny: GRID }), GRID, GRID);
     this.state.run = null;

@@ -83,8 +83,8 @@ export class DescentCurve extends DescentWidget {
     const inView = x >= VIEW.xMin && x <= VIEW.xMax;
     this.curve.setPoint(inView ? x : NaN, s.loss);
     this.curve.setTangent(inView ? x : NaN, s.loss, s.gradient[0], 0.8);
-    // Chart.js assumes line data sorted by x when parsing is off, so only points inside the
-    // view are passed (a diverging walk leaves it after a step or two). When the learning rate
+    // Only points inside the view are drawn (a diverging walk leaves it after a step or two, and
+    // lines out to 10⁵ would only cross the picture). When the learning rate
     // is too large for any valley to hold the walk (η f″ > 2 with f″ at most 4.2), only the
     // last PATH_SHOWN steps are drawn, so a walk that keeps jumping stays readable.
     let end = path.findIndex((p) => !(p[0] >= VIEW.xMin && p[0] <= VIEW.xMax));

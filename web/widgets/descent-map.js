@@ -84,8 +84,8 @@ export class DescentMap extends DescentWidget {
 
   drawPicture(s, path) {
     this.map.setPoint(s.point[0], s.point[1]);
-    // Chart.js assumes line data sorted by x when parsing is off: pass only the part of the
-    // path inside the view (a diverging walk leaves it after a few steps).
+    // Only the part of the path inside the view is drawn (a diverging walk leaves it after a few
+    // steps; lines out to 10⁵ would paint a band across the map).
     const inView = (p) => p[0] >= VIEW.xMin && p[0] <= VIEW.xMax && p[1] >= VIEW.yMin && p[1] <= VIEW.yMax;
     let end = path.findIndex((p) => !inView(p));
     if (end < 0) end = path.length;

@@ -15,7 +15,6 @@ import { GradlabWidget, h } from './base.js';
 import { ScatterFit, LineChart, HeatmapChart } from '../charts/index.js';
 import { ExamClass, MAX_ROWS } from './exam-lab.js';
 import { fmt, fmtFactor } from './exam-math.js';
-import { unsortedLines } from './recipe-lab.js';
 import { parseCsv, parseNumber } from './csv.js';
 
 const STEPS_PER_FRAME = 10;
@@ -136,8 +135,6 @@ export class ExamScore extends GradlabWidget {
       label: 'Loss landscape', xLabel: 'weight W', yLabel: 'bias B', valueLabel: 'loss',
       onPick: (w, b) => this.moveTo(w, b),
     }));
-    unsortedLines(this.map.chart, [0, 1]); // the descent path
-    unsortedLines(this.scatter.chart, [0]); // students in table order
     this.lossChart = this.own(new LineChart(this.lossHost, {
       label: 'Loss after each step', xLabel: 'step', yLabel: 'loss (log scale)', log: true,
     }));

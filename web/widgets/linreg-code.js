@@ -71,12 +71,10 @@ export function solveNormalEquations(x, y, rows) {
   return { xtx: [[a, b], [b, c]], xty: [d, e], det, w };
 }
 
-/** HeatmapChart whose path datasets are parsed (the path doubles back in w₁). */
+/** HeatmapChart plus the exact answer (w*) as a cross. */
 class PathMap extends HeatmapChart {
   constructor(host, options) {
     super(host, options);
-    this.chart.data.datasets[0].parsing = true;
-    this.chart.data.datasets[1].parsing = true;
     this.chart.data.datasets[2].pointRadius = 5.5;
     this.chart.data.datasets.push({ label: 'exact answer', data: [], backgroundColor: '#ffffff',
       borderColor: '#ffffff', borderWidth: 3, pointRadius: 11, pointStyle: 'crossRot', order: 0 });

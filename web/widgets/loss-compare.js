@@ -39,6 +39,7 @@ const KINDS = {
   huber: { name: 'Huber', long: 'Huber loss', term: 'Huber term', color: COLORS.purple },
 };
 const KIND_KEYS = Object.keys(KINDS);
+const CURVE_STEP = 0.05; // spacing of the term curves' error values
 
 /** The three term curves against the error, with the rows' errors marked on the chosen one. */
 class TermChart extends BaseChart {
@@ -71,7 +72,13 @@ class TermChart extends BaseChart {
       d.borderDash = k === kind ? [] : [5, 4];
     });
     this.chart.data.datasets[3].data = points;
+    // Fixed limits (the tallest curve at this range, rounded up): the layout then stays put while
+    // a slider moves inside the range, and the chart redraws without a full Chart.js update.
+    let top = 0;
+    for (const k of KIND_KEYS) for (const p of curves[k]) if (p.y > top) top = p.y;
+    const step = top > 50 ? 10 : top > 10 ? 5 : 1;
     Object.assign(this.chart.options.scales.x, { min: -range, max: range });
+    this.chart.options.scales.y.max = Math.max(step, Math.ceil(top / step) * step);
   }
 
   summary() {
@@ -231,22 +238,36 @@ export class LossCompare extends GradlabWidget {
       loss: s.loss, gradient: [...s.gradient], terms: [...s.terms], losses: { ...s.losses } });
   }
 
-  /** Term curves from the engine (one row per error value), redone when the range changes. */
+  /**
+   * Term curves from the engine (one row per error value), on a fixed grid of errors every
+   * CURVE_STEP: each error value is computed once and kept, so widening the range costs only
+   * the new points (a full recomputation per range, 3 × 161 engine calls, cost a frame). The
+   * range grows with the biggest error and shrinks only when that falls below half of it, so a
+   * drag keeps the chart's layout.
+   */
   _curves() {
     const s = this.state;
     const biggest = Math.max(...s.errors.map(Math.abs));
-    const range = Math.max(2, Math.ceil(biggest + 0.5));
+    const needed = Math.max(2, Math.ceil(biggest + 0.5));
+    const current = this._range ?? 0;
+    const range = needed <= current && needed >= current / 2 ? current : needed;
     const key = `${range}:${this.attrs.delta}`;
     if (key === this._curveKey) return;
     this._curveKey = key;
     this._range = range;
-    const n = 161;
+    this._termCache ??= Object.fromEntries(KIND_KEYS.map((k) => [k, new Map()]));
+    const n = Math.round(range / CURVE_STEP);
     this._curveData = {};
     for (const k of KIND_KEYS) {
-      const pts = new Array(n);
-      for (let i = 0; i < n; i += 1) {
-        const r = -range + (2 * range * i) / (n - 1);
-        pts[i] = { x: r, y: this.gl.loss(k, [r], [0], { delta: this.attrs.delta }).loss };
+      const cache = this._termCache[k];
+      const pts = new Array(2 * n + 1);
+      for (let i = -n; i <= n; i += 1) {
+        let y = cache.get(i);
+        if (y === undefined) {
+          y = this.gl.loss(k, [i * CURVE_STEP], [0], { delta: this.attrs.delta }).loss;
+          cache.set(i, y);
+        }
+        pts[i + n] = { x: i * CURVE_STEP, y };
       }
       this._curveData[k] = pts;
     }
@@ -254,6 +275,7 @@ export class LossCompare extends GradlabWidget {
 
   attributeChanged() {
     this._curveKey = '';
+    this._termCache = null; // delta may have changed
     this.reset();
   }
 

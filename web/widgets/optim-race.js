@@ -292,33 +292,6 @@ class RaceMap extends HeatmapChart {
     this.paths = paths;
   }
 
-  setGrid(values, nx, ny) {
-    super.setGrid(values, nx, ny);
-    this._bgKey = '';
-  }
-
-  // The colour image and contours only change with the grid or the chart's size, but a race
-  // redraws every frame: paint them once into an off-screen canvas and copy that.
-  _drawImage(chart) {
-    const { canvas, chartArea: a } = chart;
-    const key = `${canvas.width}x${canvas.height}:${a.left},${a.top},${a.width},${a.height}`;
-    if (key !== this._bgKey) {
-      this._bg ??= document.createElement('canvas');
-      this._bg.width = canvas.width;
-      this._bg.height = canvas.height;
-      const ctx = this._bg.getContext('2d');
-      const ratio = canvas.width / Math.max(1, canvas.clientWidth || canvas.width);
-      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      super._drawImage({ ctx, chartArea: a, scales: chart.scales });
-      this._bgKey = key;
-    }
-    const ctx = chart.ctx;
-    ctx.save();
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.drawImage(this._bg, 0, 0);
-    ctx.restore();
-  }
-
   _drawPaths(chart) {
     const { ctx, chartArea: area, scales: { x: sx, y: sy } } = chart;
     const { xMin, xMax, yMin, yMax } = this.extent;
@@ -601,15 +574,21 @@ export class OptimRace extends GradlabWidget {
     this.restart();
   }
 
+  /** The map for the current landscape: one chart, re-pointed (a slider move must not rebuild it). */
   _buildMap() {
-    if (this.map) this.release(this.map);
     const v = this.view;
-    this.map = this.own(new RaceMap(this.mapHost, {
-      label: `Optimizer paths on the ${this.state.landscape} landscape`, xLabel: 'x', yLabel: 'y',
-      valueLabel: 'loss', ...v, contours: 12,
-      colorScale: this.state.landscape === 'saddle' ? 'linear' : 'log',
-      onPick: (x, y) => this.moveStart([Number(x.toFixed(2)), Number(y.toFixed(2))]),
-    }));
+    const label = `Optimizer paths on the ${this.state.landscape} landscape`;
+    const colorScale = this.state.landscape === 'saddle' ? 'linear' : 'log';
+    if (!this.map?.chart) { // none yet, or destroyed when the widget was disconnected
+      this.map = this.own(new RaceMap(this.mapHost, {
+        label, xLabel: 'x', yLabel: 'y', valueLabel: 'loss', ...v, contours: 12, colorScale,
+        onPick: (x, y) => this.moveStart([Number(x.toFixed(2)), Number(y.toFixed(2))]),
+      }));
+    } else {
+      this.map.setLabels({ label });
+      this.map.setColorScale(colorScale);
+      this.map.setExtent(v);
+    }
     this.map.setGrid(this.race.landscapeGrid(v, GRID), GRID, GRID);
   }
 

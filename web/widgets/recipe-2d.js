@@ -5,7 +5,7 @@
 
 import { GradlabWidget, h } from './base.js';
 import { HeatmapChart } from '../charts/index.js';
-import { RecipeLab, stepLine, unsortedLines } from './recipe-lab.js';
+import { RecipeLab, SteppingWidget, stepLine } from './recipe-lab.js';
 import { fmt } from './exam-math.js';
 import { checkWalkState, walkState } from './share.js';
 
@@ -36,7 +36,10 @@ export function arrowPoints([x, y], [dx, dy], view = VIEW) {
   return [{ x, y }, tip, { x: NaN, y: NaN }, wing(0.45), tip, wing(-0.45)];
 }
 
-export class Recipe2d extends GradlabWidget {
+export class Recipe2d extends SteppingWidget(GradlabWidget) {
+  // Step / Run / Pause: SteppingWidget (recipe-lab.js) around this widget's _step().
+  static stepInterval = STEP_INTERVAL_MS;
+
   static tag = 'gradlab-recipe-2d';
 
   static styles = `
@@ -103,21 +106,14 @@ export class Recipe2d extends GradlabWidget {
       valueLabel: 'taste error', ...VIEW, onPick: (x, y) => this.moveTo(x, y),
     }));
     // The step arrow: one more line dataset on the heat map (drawn above the path).
-    this.map.chart.data.datasets.push({ label: 'next step', type: 'line', data: [], borderColor: '#f28e2b',
-      borderWidth: 3, pointRadius: 0, spanGaps: false, order: 0 });
-    unsortedLines(this.map.chart, [0, 1, 3]); // path (halo and line) and arrow
+    this.map.addDataset({ label: 'next step', type: 'line', data: [], borderColor: '#f28e2b',
+      borderWidth: 3, pointRadius: 0, spanGaps: false, order: 0, sorted: false });
     const grid = this.lab.landscape(VIEW, GRID, GRID);
     this.map.setGrid(grid.values, GRID, GRID);
     this._changed();
   }
 
-  // --- actions ------------------------------------------------------------------------------
-
-  stepOnce() {
-    this.pause();
-    this._step();
-    this._changed();
-  }
+  // --- actions (stepOnce, run, pause: SteppingWidget) ----------------------------------------
 
   _step() {
     if (this.state.finished) return;
@@ -141,31 +137,6 @@ export class Recipe2d extends GradlabWidget {
     const outOfKitchen = !(x >= SANE.xMin && x <= SANE.xMax && y >= SANE.yMin && y <= SANE.yMax);
     this.state.diverged = s.status === 'diverged' || outOfKitchen;
     this.state.finished = this.state.diverged || s.status === 'converged' || s.step >= RUN_LIMIT;
-  }
-
-  run() {
-    if (this.state.finished) return;
-    this.runButton.textContent = 'Pause';
-    let last = -Infinity;
-    this.startLoop((time) => {
-      if (this.reducedMotion) {
-        while (!this.state.finished) this._step();
-      } else if (time - last >= STEP_INTERVAL_MS) {
-        last = time;
-        this._step();
-      } else {
-        return true;
-      }
-      this._changed();
-      if (this.state.finished) this.runButton.textContent = 'Run';
-      return !this.state.finished;
-    });
-  }
-
-  pause() {
-    if (this.looping) this.stopLoop();
-    this.runButton.textContent = 'Run';
-    this.requestDraw();
   }
 
   reset() {

@@ -5,7 +5,7 @@
 
 import { GradlabWidget, h } from './base.js';
 import { CurveChart } from '../charts/index.js';
-import { RecipeLab, stepLine, unsortedLines } from './recipe-lab.js';
+import { RecipeLab, SteppingWidget, stepLine } from './recipe-lab.js';
 import { fmt } from './exam-math.js';
 import { checkWalkState, walkState } from './share.js';
 
@@ -18,7 +18,10 @@ const SANE = { min: -2000, max: 2400 };
 const DIVERGED_TEXT =
   'Diverged — the steps grew instead of shrinking. Lower the learning rate and press Reset.';
 
-export class RecipeCurve extends GradlabWidget {
+export class RecipeCurve extends SteppingWidget(GradlabWidget) {
+  // Step / Run / Pause: SteppingWidget (recipe-lab.js) around this widget's _step().
+  static stepInterval = STEP_INTERVAL_MS;
+
   static tag = 'gradlab-recipe-curve';
 
   static styles = `
@@ -77,18 +80,11 @@ export class RecipeCurve extends GradlabWidget {
       xMin: SHELF.min, xMax: SHELF.max, yMin: 0, yMax: Math.ceil(Math.max(...curve.ys)),
       curveLabel: 'taste error E(s)',
     }));
-    unsortedLines(this.chart.chart, [2]); // the steps
     this.chart.setCurveData(curve.xs, curve.ys);
     this._changed();
   }
 
-  // --- actions ------------------------------------------------------------------------------
-
-  stepOnce() {
-    this.pause();
-    this._step();
-    this._changed();
-  }
+  // --- actions (stepOnce, run, pause: SteppingWidget) ----------------------------------------
 
   /** One step, remembering its arithmetic (numbers from the engine's slope). */
   _step() {
@@ -106,31 +102,6 @@ export class RecipeCurve extends GradlabWidget {
     const outOfKitchen = !(x >= SANE.min && x <= SANE.max);
     this.state.diverged = s.status === 'diverged' || outOfKitchen;
     this.state.finished = this.state.diverged || s.status === 'converged' || s.step >= RUN_LIMIT;
-  }
-
-  run() {
-    if (this.state.finished) return;
-    this.runButton.textContent = 'Pause';
-    let last = -Infinity;
-    this.startLoop((time) => {
-      if (this.reducedMotion) {
-        while (!this.state.finished) this._step();
-      } else if (time - last >= STEP_INTERVAL_MS) {
-        last = time;
-        this._step();
-      } else {
-        return true;
-      }
-      this._changed();
-      if (this.state.finished) this.runButton.textContent = 'Run';
-      return !this.state.finished;
-    });
-  }
-
-  pause() {
-    if (this.looping) this.stopLoop();
-    this.runButton.textContent = 'Run';
-    this.requestDraw();
   }
 
   reset() {

@@ -1,6 +1,7 @@
 // The state of the gulab jamun widgets, without any DOM: the engine's 'recipe' (1-D: sugar in
 // grams -> taste error) or 'recipe2' (2-D: sugar in grams, soaking time in minutes) function,
-// a plain gradient-descent trainer on it, and the arithmetic of one step.
+// a plain gradient-descent trainer on it, and the arithmetic of one step. Also the Step / Run /
+// Pause behaviour both widgets share (SteppingWidget).
 
 import { fmt, fmtFactor } from './exam-math.js';
 
@@ -129,12 +130,46 @@ export function stepLine(label, unit, old, lr, slope) {
   };
 }
 
-// NOTE: with Chart.js's chart-wide \`parsing: false\`, every dataset is assumed sorted by x, and
-// points outside fixed axis limits make it skip the wrong part of an unsorted line. A descent
-// path is not sorted (it overshoots back and forth), so its datasets are parsed normally.
-export function unsortedLines(chart, indices) {
-  for (const i of indices) chart.data.datasets[i].parsing = true;
-}
-
 /** Keeps x inside [min, max]. */
 export const clamp = (x, min, max) => Math.min(max, Math.max(min, x));
+
+/**
+ * Step / Run / Pause for a gulab jamun widget: `class X extends SteppingWidget(GradlabWidget)`.
+ * The widget provides `this.runButton`, `this.state.finished`, `_step()` (one gradient step,
+ * which updates state.finished) and `_changed()` (redraw + event), and may set
+ * `static stepInterval` (ms between visible steps while running; default 300). Run takes one
+ * step per interval, or — when the reader asks for reduced motion — every step at once.
+ */
+export const SteppingWidget = (Base) => class extends Base {
+  stepOnce() {
+    this.pause();
+    this._step();
+    this._changed();
+  }
+
+  run() {
+    if (this.state.finished) return;
+    this.runButton.textContent = 'Pause';
+    const interval = this.constructor.stepInterval ?? 300;
+    let last = -Infinity;
+    this.startLoop((time) => {
+      if (this.reducedMotion) {
+        while (!this.state.finished) this._step();
+      } else if (time - last >= interval) {
+        last = time;
+        this._step();
+      } else {
+        return true;
+      }
+      this._changed();
+      if (this.state.finished) this.runButton.textContent = 'Run';
+      return !this.state.finished;
+    });
+  }
+
+  pause() {
+    if (this.looping) this.stopLoop();
+    this.runButton.textContent = 'Run';
+    this.requestDraw();
+  }
+};
