@@ -123,9 +123,28 @@ void squared_error_line_sum(const LinearRegression& line, std::size_t i, double 
   }
 }
 
+// The arguments' checks, apart from the loops: their messages are only built on failure.
+GRADLAB_COLD void check_grid(std::size_t n, std::size_t i, std::size_t j, double i_min,
+                             double i_max, double j_min, double j_max, std::size_t nx,
+                             std::size_t ny) {
+  if (!(i < n && j < n))
+    throw range_error("landscape parameters must be indices below " + std::to_string(n) +
+                      " (got " + std::to_string(i) + " and " + std::to_string(j) + ")");
+  require_range(i != j, "a landscape needs two different parameters");
+  if (!(std::isfinite(i_min) && std::isfinite(i_max) && i_min < i_max))
+    throw range_error("the range of parameter " + std::to_string(i) +
+                      " must be finite with min < max");
+  if (!(std::isfinite(j_min) && std::isfinite(j_max) && j_min < j_max))
+    throw range_error("the range of parameter " + std::to_string(j) +
+                      " must be finite with min < max");
+  if (!(nx >= 2 && nx <= kMaxGridSide && ny >= 2 && ny <= kMaxGridSide))
+    throw range_error("a landscape grid needs between 2 and " + std::to_string(kMaxGridSide) +
+                      " cells per side");
+}
+
 }  // namespace
 
-GridMethod parse_grid_method(const std::string& name) {
+GRADLAB_COLD GridMethod parse_grid_method(const std::string& name) {
   if (name == "auto") return GridMethod::fastest;
   if (name == "sum") return GridMethod::explicit_sum;
   throw input_error("unknown landscape method \"" + name + "\" (expected auto or sum)");
@@ -134,21 +153,7 @@ GridMethod parse_grid_method(const std::string& name) {
 std::vector<double> loss_grid(Objective& f, std::size_t i, std::size_t j, double i_min,
                               double i_max, double j_min, double j_max, std::size_t nx,
                               std::size_t ny, GridMethod method) {
-  const std::size_t n = f.size();
-  require_range(i < n && j < n, "landscape parameters must be indices below " +
-                                    std::to_string(n) + " (got " + std::to_string(i) + " and " +
-                                    std::to_string(j) + ")");
-  require_range(i != j, "a landscape needs two different parameters");
-  require_range(std::isfinite(i_min) && std::isfinite(i_max) && i_min < i_max,
-                "the range of parameter " + std::to_string(i) +
-                    " must be finite with min < max");
-  require_range(std::isfinite(j_min) && std::isfinite(j_max) && j_min < j_max,
-                "the range of parameter " + std::to_string(j) +
-                    " must be finite with min < max");
-  require_range(nx >= 2 && nx <= kMaxGridSide && ny >= 2 && ny <= kMaxGridSide,
-                "a landscape grid needs between 2 and " + std::to_string(kMaxGridSide) +
-                    " cells per side");
-
+  check_grid(f.size(), i, j, i_min, i_max, j_min, j_max, nx, ny);
   std::vector<double> out(nx * ny, kInf);
   if (is_squared_error_line(f)) {
     const auto& line = static_cast<LinearRegression&>(f);

@@ -23,13 +23,13 @@ inline double sigmoid(double z) { return simd::sigmoid(splat(z))[0]; }
 
 constexpr double kLeakySlope = 0.01;
 
-std::string join(const std::vector<std::string>& names) {
+GRADLAB_COLD std::string join(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
   return out;
 }
 
-void check_inputs(std::size_t inputs) {
+GRADLAB_COLD void check_inputs(std::size_t inputs) {
   require_range(inputs >= 1 && inputs <= kMaxColumns,
                 "a model needs between 1 and " + std::to_string(kMaxColumns) + " inputs (got " +
                     std::to_string(inputs) + ")");
@@ -43,12 +43,12 @@ void check_inputs(std::size_t inputs) {
 Model::Model(std::size_t inputs, std::size_t outputs, loss::Kind loss)
     : m_inputs(inputs), m_outputs(outputs), m_loss(loss) {}
 
-void Model::add_block(const std::string& name, std::size_t rows, std::size_t cols) {
+GRADLAB_COLD void Model::add_block(const std::string& name, std::size_t rows, std::size_t cols) {
   m_layout.push_back(ParamBlock{name, rows, cols, m_params.size()});
   m_params.resize(m_params.size() + rows * cols, 0.0);
 }
 
-void Model::set_data(const Dataset& data) {
+GRADLAB_COLD void Model::set_data(const Dataset& data) {
   validate(data);
   require(data.inputs() == m_inputs, "the model takes " + std::to_string(m_inputs) +
                                          " inputs per example but the data has " +
@@ -86,7 +86,7 @@ double Model::evaluate_batch(const double* x, double* grad, std::size_t begin, s
   return loss_rows(x, grad, begin, end);
 }
 
-Matrix Model::predict(const Matrix& x) const {
+GRADLAB_COLD Matrix Model::predict(const Matrix& x) const {
   require(x.shape(1) == m_inputs, "the model takes " + std::to_string(m_inputs) +
                                       " inputs per row but got " + std::to_string(x.shape(1)));
   const std::size_t rows = x.shape(0);
@@ -102,7 +102,7 @@ Matrix Model::predict(const Matrix& x) const {
   return out;
 }
 
-std::vector<double> Model::input_gradient(const double* input_row, std::size_t output) const {
+GRADLAB_COLD std::vector<double> Model::input_gradient(const double* input_row, std::size_t output) const {
   require_range(output < m_outputs, "output index " + std::to_string(output) +
                                         " is out of range (the model has " +
                                         std::to_string(m_outputs) + " outputs)");
@@ -118,7 +118,7 @@ std::vector<double> Model::input_gradient(const double* input_row, std::size_t o
 // LinearRegression
 
 namespace {
-loss::Kind check_regression_loss(loss::Kind kind) {
+GRADLAB_COLD loss::Kind check_regression_loss(loss::Kind kind) {
   require(kind == loss::Kind::mse || kind == loss::Kind::half_mse || kind == loss::Kind::mae ||
               kind == loss::Kind::huber,
           "linear regression supports the losses mse, half_mse, mae and huber (use the "
@@ -127,7 +127,7 @@ loss::Kind check_regression_loss(loss::Kind kind) {
 }
 }  // namespace
 
-LinearRegression::LinearRegression(std::size_t inputs, bool bias, loss::Kind loss)
+GRADLAB_COLD LinearRegression::LinearRegression(std::size_t inputs, bool bias, loss::Kind loss)
     : Model((check_inputs(inputs), inputs), 1, check_regression_loss(loss)),
       m_bias(bias),
       m_pred(kChunkRows),
@@ -250,7 +250,7 @@ void LinearRegression::input_gradient_row(const double*, std::size_t, double* ou
 // ---------------------------------------------------------------------------------------------
 // LogisticRegression
 
-LogisticRegression::LogisticRegression(std::size_t inputs)
+GRADLAB_COLD LogisticRegression::LogisticRegression(std::size_t inputs)
     : Model((check_inputs(inputs), inputs), 1, loss::Kind::bce_logits),
       m_logit(kChunkRows),
       m_dlogit(kChunkRows) {
@@ -308,7 +308,7 @@ void LogisticRegression::input_gradient_row(const double* input_row, std::size_t
 // ---------------------------------------------------------------------------------------------
 // Activations and initialisers
 
-Activation parse_activation(const std::string& name) {
+GRADLAB_COLD Activation parse_activation(const std::string& name) {
   if (name == "linear") return Activation::linear;
   if (name == "relu") return Activation::relu;
   if (name == "leaky_relu") return Activation::leaky_relu;
@@ -318,7 +318,7 @@ Activation parse_activation(const std::string& name) {
                     "\" (expected linear, relu, leaky_relu, tanh or sigmoid)");
 }
 
-std::string activation_name(Activation activation) {
+GRADLAB_COLD std::string activation_name(Activation activation) {
   switch (activation) {
     case Activation::linear: return "linear";
     case Activation::relu: return "relu";
@@ -329,14 +329,14 @@ std::string activation_name(Activation activation) {
   return "linear";
 }
 
-Init parse_init(const std::string& name) {
+GRADLAB_COLD Init parse_init(const std::string& name) {
   if (name == "uniform") return Init::uniform;
   if (name == "xavier") return Init::xavier;
   if (name == "he") return Init::he;
   throw input_error("unknown init \"" + name + "\" (expected uniform, xavier or he)");
 }
 
-std::string init_name(Init init) {
+GRADLAB_COLD std::string init_name(Init init) {
   switch (init) {
     case Init::uniform: return "uniform";
     case Init::xavier: return "xavier";
@@ -404,7 +404,7 @@ void times_derivative(Activation act, const double* z, const double* a, double* 
 // MLP
 
 namespace {
-std::vector<Activation> check_mlp(const std::vector<std::size_t>& sizes,
+GRADLAB_COLD std::vector<Activation> check_mlp(const std::vector<std::size_t>& sizes,
                                   const std::vector<std::string>& activations,
                                   loss::Kind loss) {
   require_range(sizes.size() >= 2 && sizes.size() <= kMaxHiddenLayers + 2,
@@ -430,7 +430,7 @@ std::vector<Activation> check_mlp(const std::vector<std::size_t>& sizes,
 }
 }  // namespace
 
-MLP::MLP(const std::vector<std::size_t>& sizes, const std::vector<std::string>& activations,
+GRADLAB_COLD MLP::MLP(const std::vector<std::size_t>& sizes, const std::vector<std::string>& activations,
          loss::Kind loss, std::uint64_t seed, Init init)
     : Model(sizes.empty() ? 0 : sizes.front(), sizes.empty() ? 0 : sizes.back(), loss),
       m_sizes(sizes),
@@ -447,7 +447,7 @@ MLP::MLP(const std::vector<std::size_t>& sizes, const std::vector<std::string>& 
   initialize(seed);
 }
 
-void MLP::initialize(std::uint64_t seed) {
+GRADLAB_COLD void MLP::initialize(std::uint64_t seed) {
   Rng rng(seed);
   for (std::size_t l = 1; l <= layers(); ++l) {
     const double fan_in = static_cast<double>(m_sizes[l - 1]);
@@ -462,7 +462,7 @@ void MLP::initialize(std::uint64_t seed) {
   }
 }
 
-MLP::Workspace MLP::make_workspace(std::size_t rows) const {
+GRADLAB_COLD MLP::Workspace MLP::make_workspace(std::size_t rows) const {
   Workspace ws;
   ws.x.assign(rows * m_inputs, 0.0);
   for (std::size_t l = 1; l <= layers(); ++l) {
@@ -688,7 +688,7 @@ void MLP::input_gradient_row(const double* input_row, std::size_t output, double
   backward(m_params.data(), input_row, 1, ws, nullptr, out);
 }
 
-std::vector<std::vector<double>> MLP::layer_outputs(const double* input_row) const {
+GRADLAB_COLD std::vector<std::vector<double>> MLP::layer_outputs(const double* input_row) const {
   for (std::size_t c = 0; c < m_inputs; ++c)
     if (!std::isfinite(input_row[c]))
       throw range_error("input " + std::to_string(c + 1) + " is not a finite number");
@@ -700,7 +700,7 @@ std::vector<std::vector<double>> MLP::layer_outputs(const double* input_row) con
 // ---------------------------------------------------------------------------------------------
 // Factory
 
-std::unique_ptr<Model> make_model(const ModelSpec& spec) {
+GRADLAB_COLD std::unique_ptr<Model> make_model(const ModelSpec& spec) {
   if (spec.type == "linear") {
     const loss::Kind kind = spec.loss.empty() ? loss::Kind::mse : loss::parse(spec.loss);
     return std::make_unique<LinearRegression>(spec.inputs, spec.bias, kind);

@@ -24,7 +24,7 @@ double inf_norm(const std::vector<double>& v) {
 
 }  // namespace
 
-std::string to_string(Status status) {
+GRADLAB_COLD std::string to_string(Status status) {
   switch (status) {
     case Status::running: return "running";
     case Status::converged: return "converged";
@@ -34,7 +34,7 @@ std::string to_string(Status status) {
   return "running";
 }
 
-Trainer::Trainer(std::shared_ptr<Objective> objective, std::unique_ptr<Optimizer> optimizer,
+GRADLAB_COLD Trainer::Trainer(std::shared_ptr<Objective> objective, std::unique_ptr<Optimizer> optimizer,
                  TrainerOptions options)
     : m_objective(std::move(objective)), m_optimizer(std::move(optimizer)), m_options(options) {
   require(m_objective != nullptr, "trainer needs an objective");
@@ -117,7 +117,7 @@ void Trainer::reset() {
   update_status(std::numeric_limits<double>::quiet_NaN(), inf_norm(m_grad));
 }
 
-void Trainer::reset(const std::vector<double>& params) {
+GRADLAB_COLD void Trainer::reset(const std::vector<double>& params) {
   require(params.size() == m_start.size(),
           "reset: expected " + std::to_string(m_start.size()) + " parameters, got " +
               std::to_string(params.size()));

@@ -5,6 +5,15 @@
 #include <stdexcept>
 #include <string>
 
+/// Marks set-up and validation code that lives in the engine's hot files (nn, train,
+/// landscape): it runs once per user action, so WebAssembly builds optimise it for size (clang's
+/// minsize) while the loops next to it stay -O3. GCC (native builds) has no such attribute.
+#if defined(__clang__)
+#define GRADLAB_COLD __attribute__((minsize))
+#else
+#define GRADLAB_COLD
+#endif
+
 namespace gradlab {
 
 /// A number outside its valid range: a learning rate <= 0, a grid of 0 cells, NaN data.
