@@ -33,6 +33,10 @@ describe('authoring errors', () => {
     ['unknown widget tag', /broken\/bad-widget\.md:10: unknown widget tag <gradlab-nonexistent>/],
     ['attribute out of range', /broken\/bad-widget\.md:12: <gradlab-engine-check> attribute "digits": 99 is out of range/],
     ['unknown attribute', /broken\/bad-widget\.md:12: <gradlab-engine-check> has no attribute "colour"/],
+    ['a point of one number', /broken\/bad-widget\.md:16: <gradlab-optim-race> attribute "start": expected none or 2 numbers, got 1/],
+    ['a point of three numbers', /broken\/bad-widget\.md:18: <gradlab-curvature-hessian> attribute "point": expected none or 2 numbers, got 3/],
+    ['a widget missing from the "widgets" list', /broken\/bad-widget-list\.md:6: "widgets" does not list gradlab-descent-curve, used in the page/],
+    ['a "widgets" entry the page does not use', /broken\/bad-widget-list\.md:6: "widgets" lists gradlab-derivative-slope, not used in the page/],
     ['unknown prerequisite', /broken\/bad-widget\.md:5: prerequisite "no-such-lesson" is not a lesson/],
     ['duplicate order', /broken\/bad-widget\.md:3: duplicate order 1/],
     ['broken inline math', /broken\/bad-math\.md:10: broken math "\\frac\{1\}\{2"/],
@@ -140,6 +144,9 @@ describe('widget attribute schema', () => {
           assert.ok(parseAttribute(spec, String(spec.default)).ok, `${tag} ${name}: default out of range`);
         }
         if (spec.type === 'enum') assert.ok(spec.values.includes(spec.default), `${tag} ${name}`);
+        if (spec.type === 'numbers' && spec.lengths) {
+          assert.ok(spec.lengths.includes(spec.default.length), `${tag} ${name}: default has a refused length`);
+        }
       }
     }
   });
@@ -168,6 +175,25 @@ describe('widget attribute schema', () => {
     assert.deepEqual(parseAttribute(list, '1, 2 3').value, [1, 2, 3]);
     assert.equal(parseAttribute(list, '1').ok, false);
     assert.equal(parseAttribute(list, '1, -2').ok, false);
+    // `lengths`: only the listed counts (a point is none or x y, never one number).
+    const point = { type: 'numbers', default: [], lengths: [0, 2], min: -3, max: 3 };
+    assert.deepEqual(parseAttribute(point, ''), { ok: true, value: [] });
+    assert.deepEqual(parseAttribute(point, '1 -2'), { ok: true, value: [1, -2] });
+    for (const [raw, n] of [['1', 1], ['1 2 3', 3]]) {
+      const r = parseAttribute(point, raw);
+      assert.equal(r.ok, false, raw);
+      assert.deepEqual(r.value, []);
+      assert.equal(r.message, `expected none or 2 numbers, got ${n}`);
+    }
+  });
+
+  test('a point attribute takes none or two numbers, never one', () => {
+    for (const [tag, name] of [['gradlab-curvature-hessian', 'point'], ['gradlab-optim-race', 'start'],
+      ['gradlab-descent-map', 'start']]) {
+      assert.equal(validateAttribute(tag, name, '0.5').ok, false, `${tag} ${name}="0.5"`);
+      assert.match(validateAttribute(tag, name, '0.5').message, /expected (none or |at least )?2 numbers, got 1/);
+      assert.deepEqual(validateAttribute(tag, name, '0.5 -1').value, [0.5, -1]);
+    }
   });
 
   test('validateAttribute knows global attributes and rejects unknown ones', () => {

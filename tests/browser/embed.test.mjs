@@ -79,6 +79,8 @@ describe('embedding Gradlab in a course page of another origin', () => {
     await exam.getByRole('button', { name: 'Step', exact: true }).click();
     await exam.getByRole('button', { name: 'Step', exact: true }).click();
     await page.waitForFunction(() => document.querySelector('#exam').step === 2);
+    // The readout is redrawn on the next animation frame: wait for it, then check the number.
+    await stepOut.filter({ hasText: /^\s*2\s*$/ }).waitFor({ timeout: 5000 }).catch(() => {});
     assert.equal(num(await stepOut.textContent()), 2);
     assert.notEqual(num(await wOut.textContent()), w0, 'a step moved the weight');
     const lr = await page.evaluate(() => document.querySelector('#exam').learningRate);

@@ -4,11 +4,9 @@
 // finite difference computed by the test itself. Needs dist/ (bash scripts/build.sh).
 
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  assertNoProblems, expectNoBadNumbers, launchBrowser, openPage, screenshotDir, startSite, waitForWidgets,
+  assertNoProblems, expectNoBadNumbers, launchBrowser, openPage, startSite, waitForWidgets, widgetShot,
 } from './helpers.mjs';
 
 /** "−40" -> -40 (widgets print a real minus sign). */
@@ -108,7 +106,7 @@ describe('exam-score lesson widgets', () => {
     close(await w.evaluate((el) => el.bias), 50.1, 1e-12, 'B after one step');
     // New prediction 4 × 5.4 + 50.1 = 71.7.
     await assertText(readout(w, 'Prediction'), '71.7');
-    await w.screenshot({ path: await shotPath('exam-step-after-one-step') });
+    await widgetShot(w, 'exam-step-after-one-step');
 
     await w.getByRole('button', { name: 'Reset' }).click();
     await assertText(readout(w, 'Prediction'), '70');
@@ -134,7 +132,7 @@ describe('exam-score lesson widgets', () => {
     const pred = num(await readout(w, 'Prediction').textContent());
     close(pred, h * 30 + 50, 1e-4, 'prediction after the drag');
     await w.getByRole('button', { name: 'Reset' }).click();
-    await w.screenshot({ path: await shotPath('exam-step') });
+    await widgetShot(w, 'exam-step');
   });
 
   test('<gradlab-exam-score> steps, runs, pauses and resets; gradient matches a finite difference', async () => {
@@ -176,7 +174,7 @@ describe('exam-score lesson widgets', () => {
     assert.ok(await w.evaluate((el) => el.loss) < s1.loss);
     const history = await w.evaluate((el) => el.lossChart.chart.data.datasets[0].data.length);
     assert.equal(history, paused + 1, 'loss chart has one point per step (plus the start)');
-    await w.screenshot({ path: await shotPath('exam-score-running') });
+    await widgetShot(w, 'exam-score-running');
 
     await w.getByRole('button', { name: 'Reset' }).click();
     await assertText(readout(w, 'Step'), '0');
@@ -220,7 +218,7 @@ describe('exam-score lesson widgets', () => {
     await page.waitForFunction((el) => !el.looping, await w.elementHandle());
     assert.equal(await w.evaluate((el) => el.status), 'diverged');
     await expectNoBadNumbers(page, 'after divergence');
-    await w.screenshot({ path: await shotPath('exam-score-diverged') });
+    await widgetShot(w, 'exam-score-diverged');
     await w.getByRole('button', { name: 'Reset' }).click();
     await w.getByText('Diverged —').waitFor({ state: 'hidden' });
   });
@@ -258,7 +256,7 @@ describe('exam-score lesson widgets', () => {
     const moved = (await w.evaluate((el) => el.data))[1];
     close(moved[1], 95, 0.03, 'dragged score');
     await expectNoBadNumbers(page, 'after data edits');
-    await w.screenshot({ path: await shotPath('exam-score-data') });
+    await widgetShot(w, 'exam-score-data');
     await w.getByRole('button', { name: 'Restore the generated data' }).click();
   });
 
@@ -314,7 +312,7 @@ describe('exam-score lesson widgets', () => {
       });
       assert.deepEqual(overflow, [], `${tag} fits a 375 px phone`);
     }
-    await phone.page.locator('gradlab-exam-score').first().screenshot({ path: await shotPath('exam-score-phone') });
+    await widgetShot(phone.page.locator('gradlab-exam-score').first(), 'exam-score-phone');
     assertNoProblems(phone.problems, 'exam-score page on a phone');
     await phone.page.close();
   });
@@ -334,10 +332,4 @@ async function waitText(locator, expected, timeout = 3000) {
     await new Promise((r) => setTimeout(r, 30));
   }
   assert.equal(text, expected);
-}
-
-/** test-output/screenshots/<name>.png (folder created). */
-async function shotPath(name) {
-  await mkdir(screenshotDir, { recursive: true });
-  return path.join(screenshotDir, `${name}.png`);
 }

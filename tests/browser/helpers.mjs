@@ -8,6 +8,8 @@
 //   await browser.close(); await site.close();
 //
 // GRADLAB_DIST=/path overrides the site folder; CHROMIUM=/path the browser binary.
+// Screenshots (test-output/screenshots/) are for people to look at: no test compares them, so
+// they are taken only with GRADLAB_SCREENSHOTS=1 (software rendering makes them slow).
 
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -21,6 +23,8 @@ import { startServer } from '../../scripts/serve.mjs';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const screenshotDir = path.join(repoRoot, 'test-output', 'screenshots');
 export const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+/** True when GRADLAB_SCREENSHOTS=1: the screenshot helpers below write files; else they do nothing. */
+export const screenshotsOn = process.env.GRADLAB_SCREENSHOTS === '1';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -134,9 +138,10 @@ export async function expectNoBadNumbers(page, what = 'page') {
 
 /**
  * Screenshot to test-output/screenshots/<name>.png (full page by default; pass a Locator as
- * `target` to capture one element); returns the path.
+ * `target` to capture one element); returns the path, or null when screenshots are off.
  */
 export async function screenshot(page, name, { target, fullPage = true } = {}) {
+  if (!screenshotsOn) return null;
   await mkdir(screenshotDir, { recursive: true });
   const file = path.join(screenshotDir, `${name}.png`);
   if (target) await target.screenshot({ path: file });
@@ -150,6 +155,7 @@ export async function screenshot(page, name, { target, fullPage = true } = {}) {
  * of charts are very slow in software rendering). Returns the file paths.
  */
 export async function screenshotWidgets(page, prefix) {
+  if (!screenshotsOn) return [];
   await mkdir(screenshotDir, { recursive: true });
   const count = await page.evaluate(() => {
     window.__glWidgets = [...document.querySelectorAll('*')].filter((el) => el.localName.startsWith('gradlab-'));
@@ -179,16 +185,27 @@ let axeSource = null;
 /**
  * Run axe-core on the page (shadow DOM included). Injected through the DevTools protocol, so
  * the page's strict CSP stays on. Returns the violations (filtered by impact).
+ *
+ * `widgetsOnly: true` checks only the <gradlab-*> elements (their shadow roots included): for a
+ * page already checked whole as loaded (a11y.test.mjs), after use only the widgets have changed,
+ * and the lesson text — thousands of KaTeX spans, most of axe's time — need not be checked again.
  */
-export async function runAxe(page, { impacts = ['serious', 'critical'], disable = [] } = {}) {
+export async function runAxe(page, { impacts = ['serious', 'critical'], disable = [], widgetsOnly = false } = {}) {
   axeSource ??= await readFile(path.join(repoRoot, 'node_modules/axe-core/axe.min.js'), 'utf8');
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async (rulesOff) => {
+  if (!await page.evaluate(() => Boolean(window.axe))) await page.evaluate(axeSource);
+  const result = await page.evaluate(async ({ rulesOff, onlyWidgets }) => {
     const rules = Object.fromEntries(rulesOff.map((id) => [id, { enabled: false }]));
-    const r = await window.axe.run(document, { rules, resultTypes: ['violations'] });
+    let context = document;
+    if (onlyWidgets) {
+      const tags = [...new Set([...document.querySelectorAll('*')].map((el) => el.localName)
+        .filter((n) => n.startsWith('gradlab-')))];
+      if (!tags.length) return [];
+      context = { include: tags.map((t) => [t]) };
+    }
+    const r = await window.axe.run(context, { rules, resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
       nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
-  }, disable);
+  }, { rulesOff: disable, onlyWidgets: widgetsOnly });
   return result.filter((v) => impacts.includes(v.impact));
 }
 
@@ -218,17 +235,34 @@ export const closeAll = (as, bs, tol, what) => {
   as.forEach((a, i) => close(a, bs[i], tol, `${what}[${i}]`));
 };
 
-/** A screenshot of one widget into test-output/screenshots/<name>.png. */
+/**
+ * Scroll a widget into view (its animation loop runs only on screen) and, with
+ * GRADLAB_SCREENSHOTS=1, screenshot it into test-output/screenshots/<name>.png after two frames.
+ */
 export async function widgetShot(widget, name) {
   await widget.scrollIntoViewIfNeeded();
-  await widget.page().waitForTimeout(80);
+  if (!screenshotsOn) return;
+  await mkdir(screenshotDir, { recursive: true });
+  await widget.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await widget.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
 }
 
-/** The checks every lesson page ends with: no NaN/Infinity text, axe clean, no console errors. */
+/** Resolve after `n` animation frames of the page (a condition, unlike a fixed sleep). */
+export async function frames(page, n = 2) {
+  await page.evaluate((k) => new Promise((resolve) => {
+    const tick = (left) => (left ? requestAnimationFrame(() => tick(left - 1)) : resolve());
+    tick(k);
+  }), n);
+}
+
+/**
+ * The checks every lesson page ends with: no NaN/Infinity text, axe clean, no console errors.
+ * axe looks at the widgets only (in the states the test left them in): the whole page as loaded
+ * is a11y.test.mjs's check.
+ */
 export async function checkPage(page, problems, name) {
   await expectNoBadNumbers(page, name);
-  const violations = await runAxe(page);
+  const violations = await runAxe(page, { widgetsOnly: true });
   assert.deepEqual(violations, [], `${name}:\n${formatViolations(violations)}`);
   assertNoProblems(problems, name);
 }

@@ -28,8 +28,10 @@ async function driveExamScore(page) {
   await exam.getByRole('button', { name: 'Step', exact: true }).click();
   await exam.getByRole('button', { name: 'Step', exact: true }).click();
   await page.waitForFunction(() => document.querySelector('gradlab-exam-score').step === 2);
-  const stepText = await exam.locator('.gl-readout').filter({ hasText: /^Step/ }).locator('output').textContent();
-  assert.equal(num(stepText), 2);
+  // The readout is redrawn on the next animation frame: wait for it, then check the number.
+  const stepOut = exam.locator('.gl-readout').filter({ hasText: /^Step/ }).locator('output');
+  await stepOut.filter({ hasText: /^\s*2\s*$/ }).waitFor({ timeout: 5000 }).catch(() => {});
+  assert.equal(num(await stepOut.textContent()), 2);
   assert.notEqual(await exam.evaluate((el) => el.weight), w0);
 }
 

@@ -6,11 +6,9 @@
 // Needs dist/ (bash scripts/build.sh).
 
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  assertNoProblems, expectNoBadNumbers, launchBrowser, openPage, screenshotDir, startSite, waitForWidgets,
+  assertNoProblems, expectNoBadNumbers, launchBrowser, openPage, startSite, waitForWidgets, widgetShot,
 } from './helpers.mjs';
 
 const num = (text) => Number(String(text).replace(/\u2212/g, '-').replace(/[^\d.eE+-]/g, ''));
@@ -50,11 +48,6 @@ async function waitText(locator, expected, timeout = 3000) {
 
 function close(actual, expected, tol, what) {
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected}`);
-}
-
-async function shotPath(name) {
-  await mkdir(screenshotDir, { recursive: true });
-  return path.join(screenshotDir, `${name}.png`);
 }
 
 /** Pin a widget's attributes (the test does not depend on the lesson's choices) and reset it. */
@@ -143,7 +136,7 @@ describe('gulab-jamun lesson widgets', () => {
     await w.getByRole('button', { name: 'Pause' }).click();
     const s = await w.evaluate((el) => el.sugar);
     assert.ok(Math.abs(s - 250) < 10, `after a few steps at η = 1000 the sugar is near 250 g (got ${s})`);
-    await w.screenshot({ path: await shotPath('recipe-curve') });
+    await widgetShot(w, 'recipe-curve');
 
     await w.getByRole('button', { name: 'Reset' }).click();
     const lr = slider(w, 'Learning rate');
@@ -153,7 +146,7 @@ describe('gulab-jamun lesson widgets', () => {
     await w.getByText('Diverged — the steps grew instead of shrinking. Lower the learning rate and press Reset.')
       .waitFor({ timeout: 20000 });
     await expectNoBadNumbers(page, 'recipe curve after divergence');
-    await w.screenshot({ path: await shotPath('recipe-curve-diverged') });
+    await widgetShot(w, 'recipe-curve-diverged');
     await pin(w, { sugar: 350, 'learning-rate': 500 });
   });
 
@@ -206,14 +199,14 @@ describe('gulab-jamun lesson widgets', () => {
     await page.waitForFunction((el) => el.step >= 12, await w.elementHandle(), { timeout: 15000 });
     await w.getByRole('button', { name: 'Pause' }).click();
     assert.ok(await w.evaluate((el) => el.loss) < 0.05, 'twelve steps get close to the bottom');
-    await w.screenshot({ path: await shotPath('recipe-2d') });
+    await widgetShot(w, 'recipe-2d');
 
     await pin(w, { sugar: 350, soak: 90, 'learning-rate': 2000 });
     await w.getByRole('button', { name: 'Run' }).click();
     await w.getByText('Diverged — the steps grew instead of shrinking. Lower the learning rate and press Reset.')
       .waitFor({ timeout: 20000 });
     await expectNoBadNumbers(page, 'recipe 2d after divergence');
-    await w.screenshot({ path: await shotPath('recipe-2d-diverged') });
+    await widgetShot(w, 'recipe-2d-diverged');
     await pin(w, { sugar: 350, soak: 90, 'learning-rate': 300 });
   });
 
@@ -231,7 +224,7 @@ describe('gulab-jamun lesson widgets', () => {
       });
       assert.deepEqual(overflow, [], `${tag} fits a 375 px phone`);
     }
-    await phone.page.locator('gradlab-recipe-2d').first().screenshot({ path: await shotPath('recipe-2d-phone') });
+    await widgetShot(phone.page.locator('gradlab-recipe-2d').first(), 'recipe-2d-phone');
     assertNoProblems(phone.problems, 'gulab-jamun page on a phone');
     await phone.page.close();
   });

@@ -42,6 +42,10 @@ function badValues(spec) {
       out.push('NaN', '1 abc', 'Infinity', '1e308', '1,,x', INJECTION);
       if (spec.maxLength !== undefined) out.push(Array(spec.maxLength + 1).fill(String(spec.min ?? 0)).join(' '));
       if ((spec.minLength ?? 0) > 0) out.push('');
+      // A count outside `lengths` (e.g. one number where a point needs none or two).
+      for (let n = 1; spec.lengths && n <= Math.max(...spec.lengths) + 1; n += 1) {
+        if (!spec.lengths.includes(n)) out.push(Array(n).fill(String(spec.min ?? 0)).join(' '));
+      }
       break;
     default:
       break;

@@ -7,8 +7,16 @@
 //
 // Errors: engine errors are thrown as RangeError (a number out of range) or Error (malformed
 // input), with the engine's message. A failed call changes nothing; the engine stays usable.
+// TypeError is thrown by gradlab.js itself, while converting arguments and before the engine is
+// called: a value that is not an array of numbers (nor a single number) where Numbers are read
+// ("parameters must be an array of numbers", likewise predictions, targets, x, y, values, …),
+// a model spec that is not an object, trainer() without a Model from model(), and a BigInt or
+// Symbol where a number is expected (JavaScript's own number conversion). Calling a method after
+// delete() throws Error ("this model has been deleted").
 
-/** Numbers accepted wherever the engine reads an array (copied on the way in). */
+/** Numbers accepted wherever the engine reads an array (copied on the way in); a single number
+ *  counts as a one-element array. Anything else (a string, null, an object without a numeric
+ *  length) throws TypeError "<argument> must be an array of numbers". */
 export type Numbers = Float64Array | ArrayLike<number>;
 
 export interface LoadOptions {
@@ -310,14 +318,16 @@ export interface Engine {
   /** A generated dataset (a plain copy). n 1..10000 (default 100), seed (default 1),
    *  noise >= 0 (default 0). 'seed002' ignores them. */
   dataset(name: DatasetName, options?: { n?: number; seed?: number; noise?: number }): Dataset;
-  /** The names dataset() accepts. */
   /** Version of the engine and its JS API, e.g. "0.1.0" (equal to package.json's version). */
   readonly version: string;
+  /** The names dataset() accepts. */
   datasetNames(): string[];
-  /** A model or lesson function. The caller owns it and must delete() it. */
+  /** A model or lesson function. The caller owns it and must delete() it.
+   *  @throws {TypeError} when spec is not an object. */
   model(spec: ModelSpec): Model;
   /** A trainer of the model. The caller owns it and must delete() it; it keeps its own
-   *  reference to the model's objective, so the model may be deleted first. */
+   *  reference to the model's objective, so the model may be deleted first.
+   *  @throws {TypeError} when model is not a Model from model(). */
   trainer(model: Model, optimizer?: OptimizerSpec, options?: TrainerOptions): Trainer;
   /** An empty graph. The caller owns it and must delete() it. */
   graph(): Graph;

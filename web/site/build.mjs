@@ -123,8 +123,10 @@ export async function loadLessons(lessonsDir, { mathStyles = new MathStyles() } 
     const { html, errors: mdErrors, tokens, links } = renderer.render(fm.body, fm.bodyFirstLine);
     for (const e of mdErrors) report(file, e.line, e.message);
     for (const e of findCspProblems(tokens)) report(file, fm.bodyFirstLine + e.line, e.message);
+    const usedTags = new Set();
     for (const found of findWidgetTags(tokens)) {
       const line = fm.bodyFirstLine + found.line;
+      usedTags.add(found.tag);
       if (!widgets[found.tag]) {
         report(file, line, `unknown widget tag <${found.tag}> (known: ${Object.keys(widgets).join(', ')})`);
         continue;
@@ -136,6 +138,14 @@ export async function loadLessons(lessonsDir, { mathStyles = new MathStyles() } 
         const r = validateAttribute(found.tag, name, value);
         if (!r.ok) report(file, line, r.message);
       }
+    }
+    // An optional `widgets:` list declares the page's widgets: it must name exactly the tags used.
+    if (Array.isArray(data.widgets) && data.widgets.every((s) => typeof s === 'string')) {
+      const listed = new Set(data.widgets);
+      const missing = [...usedTags].filter((t) => !listed.has(t));
+      const unused = [...listed].filter((t) => widgets[t] && !usedTags.has(t));
+      if (missing.length) bad('widgets', `"widgets" does not list ${missing.join(', ')}, used in the page`);
+      if (unused.length) bad('widgets', `"widgets" lists ${unused.join(', ')}, not used in the page`);
     }
     if (ok) {
       lessons.push({

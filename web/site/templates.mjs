@@ -168,7 +168,9 @@ function describeSpec(spec) {
     }
     case 'enum': return `one of: ${spec.values.join(', ')}`;
     case 'boolean': return 'boolean (write the attribute alone, or "true" / "false")';
-    case 'numbers': return 'list of numbers (commas or spaces)';
+    case 'numbers': return spec.lengths
+      ? `${spec.lengths.map((n) => (n === 0 ? 'none' : String(n))).join(' or ')} numbers (commas or spaces)`
+      : 'list of numbers (commas or spaces)';
     default: return spec.maxLength ? `text, up to ${spec.maxLength} characters` : 'text';
   }
 }

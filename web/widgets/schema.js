@@ -12,12 +12,14 @@
 //     { type: 'enum',    default, values: [...strings], description }
 //     { type: 'boolean', default, description }   present / "true" -> true, "false" -> false
 //     { type: 'string',  default, maxLength?, pattern? (a RegExp source), description }
-//     { type: 'numbers', default: [...], minLength?, maxLength?, min?, max?, description }
-//                        a list of finite numbers separated by commas and/or spaces
+//     { type: 'numbers', default: [...], minLength?, maxLength?, lengths?, min?, max?, description }
+//                        a list of finite numbers separated by commas and/or spaces; `lengths`
+//                        (e.g. [0, 2]) lists the only counts allowed, for "none or a point x y"
 // Entries are kept in alphabetical order of tag.
 
 /** @typedef {{type:string, default:any, description:string, min?:number, max?:number,
- *   integer?:boolean, values?:string[], maxLength?:number, minLength?:number, pattern?:string}}
+ *   integer?:boolean, values?:string[], maxLength?:number, minLength?:number, lengths?:number[],
+ *   pattern?:string}}
  *   AttributeSpec */
 
 /** @type {Record<string, {description:string, example:string,
@@ -141,7 +143,7 @@ export const widgets = {
         description: 'Condition number κ of the bowl: its curvatures are 1 and κ.' },
       angle: { type: 'number', default: 30, min: -90, max: 90,
         description: 'Angle of the bowl\'s long (gentle) axis from the x axis, in degrees.' },
-      point: { type: 'numbers', default: [], minLength: 0, maxLength: 2, min: -3, max: 3,
+      point: { type: 'numbers', default: [], lengths: [0, 2], min: -3, max: 3,
         description: 'The point x y where the curvature is measured (empty: the surface\'s usual start).' },
       'learning-rate': { type: 'number', default: 0.15, min: 0.0001, max: 2,
         description: 'Learning rate η of the gradient step and of the gradient-descent run.' },
@@ -328,7 +330,7 @@ export const widgets = {
         description: 'Condition number κ of the bowl (largest ÷ smallest curvature).' },
       angle: { type: 'number', default: 0, min: -90, max: 90,
         description: 'Angle of the bowl\'s long axis from the x axis, in degrees.' },
-      start: { type: 'numbers', default: [], minLength: 0, maxLength: 2, min: -3, max: 3,
+      start: { type: 'numbers', default: [], lengths: [0, 2], min: -3, max: 3,
         description: 'Start point x y of every racer (empty: the landscape\'s usual start).' },
       optimizers: { type: 'string', default: 'sgd,momentum,rmsprop,adam', maxLength: 60,
         pattern: '(sgd|momentum|nesterov|adagrad|rmsprop|adam)(\\s*,\\s*(sgd|momentum|nesterov|adagrad|rmsprop|adam))*',
@@ -487,6 +489,10 @@ export function parseAttribute(spec, raw) {
       }
       if (spec.maxLength !== undefined && values.length > spec.maxLength) {
         return fail(`expected at most ${spec.maxLength} numbers, got ${values.length}`);
+      }
+      if (spec.lengths !== undefined && !spec.lengths.includes(values.length)) {
+        const counts = spec.lengths.map((n) => (n === 0 ? 'none' : String(n))).join(' or ');
+        return fail(`expected ${counts} numbers, got ${values.length}`);
       }
       return { ok: true, value: values };
     }
