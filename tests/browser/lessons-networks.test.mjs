@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  checkPage, close, distDir, launchBrowser, openPage, parseShown, readout, screenshot, shown,
+  checkPage, close, distDir, frames, launchBrowser, openPage, parseShown, readout, screenshot, shown,
   startSite, waitForWidgets, widgetShot,
 } from './helpers.mjs';
 
@@ -350,6 +350,8 @@ describe('lessons: backpropagation, attribution', () => {
 
     /** Everything the widget shows for its current student, against the oracles. */
     const check = async (what) => {
+      // The charts redraw on the next animation frame after an input; read them after it.
+      await frames(page, 2);
       const s = await w.evaluate((el) => ({ x: el.input, p: el.probability, g: el.gradient, fd: el.finiteDifference,
         gxi: el.gradientTimesChange, ig: el.integratedGradients, base: el.baseline, pBase: el.baselineProbability,
         bars: el.gradChart.chart.data.datasets[0].data, ig2: el.contribChart.chart.data.datasets[1].data }));

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  assertNoProblems, expectNoBadNumbers, launchBrowser, openPage, startSite, waitForWidgets, widgetShot,
+  assertNoProblems, expectNoBadNumbers, frames, launchBrowser, openPage, startSite, waitForWidgets, widgetShot,
 } from './helpers.mjs';
 
 const num = (text) => Number(String(text).replace(/\u2212/g, '-').replace(/[^\d.eE+-]/g, ''));
@@ -88,6 +88,7 @@ describe('gulab-jamun lesson widgets', () => {
     await waitText(readout(w, 'Slope E′ (per gram)'), '0.08');
     assert.equal(await w.evaluate((el) => el.slope), dE1(350));
     // The tangent drawn on the chart has the printed slope and touches the curve at (350, 4).
+    await frames(page, 2); // charts redraw on the frame after an input
     const tangent = await w.evaluate((el) => el.chart.chart.data.datasets[1].data.map((p) => [p.x, p.y]));
     const slope = (tangent[1][1] - tangent[0][1]) / (tangent[1][0] - tangent[0][0]);
     close(slope, 0.08, 1e-12, 'tangent slope');
@@ -102,6 +103,7 @@ describe('gulab-jamun lesson widgets', () => {
     await step.click();
     await w.getByText('new sugar = 286 − 500 × 0.0288 = 271.6 g').waitFor();
     close(await w.evaluate((el) => el.sugar), 271.6, 1e-9, 'sugar after three steps');
+    await frames(page, 2); // charts redraw on the frame after an input
     const path3 = await w.evaluate((el) => el.chart.chart.data.datasets[2].data.length);
     assert.equal(path3, 4, 'the three steps are drawn on the curve');
 
@@ -161,6 +163,7 @@ describe('gulab-jamun lesson widgets', () => {
     const g = await w.evaluate((el) => el.gradient);
     close(g[0], at.dS, 1e-12, 'dE/ds'); close(g[1], at.dT, 1e-12, 'dE/dt');
     // The arrow on the map is the next step −η∇E, from (350, 90) to (329, 100).
+    await frames(page, 2); // charts redraw on the frame after an input
     const arrow = await w.evaluate((el) => el.map.chart.data.datasets[3].data.slice(0, 2).map((p) => [p.x, p.y]));
     close(arrow[1][0], 350 - 300 * at.dS, 1e-9, 'arrow tip, sugar');
     close(arrow[1][1], 90 - 300 * at.dT, 1e-9, 'arrow tip, soak');
