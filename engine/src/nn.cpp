@@ -198,6 +198,14 @@ double LinearRegression::squared_error_rows(const double* p, double* grad, std::
   return (half ? 0.5 : 1.0) * sum * inv_n;
 }
 
+Objective::Kernel LinearRegression::full_kernel() {
+  if (!has_data() || (m_loss != loss::Kind::mse && m_loss != loss::Kind::half_mse)) return nullptr;
+  return [](Objective& self, const double* p, double* grad) {
+    const auto& model = static_cast<const LinearRegression&>(self);
+    return model.squared_error_rows(p, grad, 0, model.m_rows);
+  };
+}
+
 double LinearRegression::loss_rows(const double* p, double* grad, std::size_t begin,
                                    std::size_t end) {
   if (m_loss == loss::Kind::mse || m_loss == loss::Kind::half_mse)

@@ -60,6 +60,12 @@ bool Optimizer::begin_step(std::size_t n) {
   return m_t == 1;
 }
 
+void Optimizer::count_steps(std::size_t n, std::size_t k) {
+  if (k == 0) return;
+  begin_step(n);
+  m_t += k - 1;
+}
+
 // ----------------------------------------------------------------------------------------- SGD
 
 SGD::SGD(double lr, double momentum, double dampening, double weight_decay, bool nesterov)

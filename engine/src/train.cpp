@@ -127,10 +127,20 @@ GRADLAB_COLD void Trainer::reset(const std::vector<double>& params) {
   reset();
 }
 
+bool Trainer::full_batch() const {
+  const std::size_t examples = m_objective->num_examples();
+  const std::size_t batch = m_options.batch_size;
+  return batch == 0 || examples == 0 || batch >= examples;
+}
+
+// One step of the loop, shared by step() and run()'s fused loop: update(p, g, n) moves the
+// parameters from the gradient at the current point; evaluate_new(grad) gives the loss at the
+// new point and writes its gradient.
 // NOTE: for the 2-parameter lessons the model's loss is a few dozen nanoseconds, so the
 // bookkeeping here is written as plain loops over the parameters, each fusing what would
 // otherwise be separate passes (and library calls: std::copy of two doubles is a memmove call).
-Status Trainer::step() {
+template <class Update, class Evaluate>
+Status Trainer::advance(Update&& update, Evaluate&& evaluate_new) {
   if (m_status != Status::running) return m_status;
   if (m_steps >= m_options.max_steps) return m_status = Status::max_steps;
 
@@ -156,14 +166,8 @@ Status Trainer::step() {
 
   // theta_{k+1} = optimizer(theta_k, gradient at theta_k); then look at the new point, on the
   // next mini-batch when there are mini-batches.
-  m_optimizer->step(p, m_grad.data(), n);
-  const std::size_t examples = m_objective->num_examples();
-  const std::size_t batch = m_options.batch_size;
-  if (batch > 0 && examples > batch) {
-    m_batch_begin += batch;
-    if (m_batch_begin >= examples) m_batch_begin = 0;
-  }
-  const double loss = evaluate(m_new_grad.data());
+  update(p, m_grad.data(), n);
+  const double loss = evaluate_new(m_new_grad.data());
 
   // One pass: are the new point and its gradient finite, and how large is the gradient?
   // (x - x is 0 for finite x and NaN for inf or NaN, so one test covers both.)
@@ -192,6 +196,20 @@ Status Trainer::step() {
   return m_status;
 }
 
+Status Trainer::step() {
+  return advance(
+      [this](double* p, const double* g, std::size_t n) { m_optimizer->step(p, g, n); },
+      [this](double* grad) {
+        const std::size_t examples = m_objective->num_examples();
+        const std::size_t batch = m_options.batch_size;
+        if (batch > 0 && examples > batch) {
+          m_batch_begin += batch;
+          if (m_batch_begin >= examples) m_batch_begin = 0;
+        }
+        return evaluate(grad);
+      });
+}
+
 Status Trainer::run(std::size_t n) {
   if (m_status != Status::running) return m_status;
   // Room for the whole run up front (capped at 2^20 steps), so a long run never stops to move
@@ -201,6 +219,28 @@ Status Trainer::run(std::size_t n) {
   if (m_options.record_trajectory)
     m_trajectory.reserve(std::min(m_options.trajectory_limit,
                                   m_trajectory.size() + steps * m_start.size()));
+
+  // Fused loop: plain gradient descent on the full batch of an objective with a direct kernel
+  // (the regression lessons). The same steps as step(), with the SGD update written in place
+  // and one direct call for the loss instead of the optimizer's, the objective's and the
+  // model's virtual calls: for a 64-point line those were most of a step's time.
+  const Objective::Kernel kernel =
+      m_optimizer->is_plain_descent() && full_batch() ? m_objective->full_kernel() : nullptr;
+  if (kernel != nullptr) {
+    Objective& objective = *m_objective;
+    const double lr = m_optimizer->lr();
+    std::size_t updates = 0;
+    const auto descend = [lr, &updates](double* p, const double* g, std::size_t k) {
+      for (std::size_t j = 0; j < k; ++j) p[j] -= lr * g[j];  // as SGD::step
+      ++updates;
+    };
+    const auto loss = [kernel, &objective](double* grad) {
+      return kernel(objective, objective.parameters().data(), grad);
+    };
+    for (std::size_t i = 0; i < n && m_status == Status::running; ++i) advance(descend, loss);
+    m_optimizer->count_steps(m_start.size(), updates);
+    return m_status;
+  }
   for (std::size_t i = 0; i < n && m_status == Status::running; ++i) step();
   return m_status;
 }

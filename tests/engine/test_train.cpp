@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "gradlab/error.hpp"
+#include "gradlab/data.hpp"
 #include "gradlab/functions.hpp"
+#include "gradlab/nn.hpp"
 #include "gradlab/optim.hpp"
 #include "gradlab/train.hpp"
 
@@ -319,4 +321,101 @@ TEST(Trainer, ParametersMovedFromOutsideAreSteppedFromTheNewPoint) {
   f->parameters()[0] = std::numeric_limits<double>::quiet_NaN();
   EXPECT_EQ(t.step(), Status::diverged);
   EXPECT_NEAR(t.parameters()[0], 0.8, 1e-15);
+}
+
+// ---------------------------------------------------------------------------------------------
+// run()'s fused loop (plain gradient descent on a full batch with a direct kernel, i.e. the
+// regression lessons) must take exactly the steps step() takes: same arithmetic, same records.
+
+namespace {
+
+std::shared_ptr<LinearRegression> line_on(const Dataset& data, loss::Kind kind = loss::Kind::mse) {
+  auto model = std::make_shared<LinearRegression>(1, true, kind);
+  model->set_data(data);
+  return model;
+}
+
+/// The same trainer twice: one driven by run(n) (fused loop), one by n calls of step().
+void expect_same_run(const Dataset& data, double lr, std::size_t n, Status expected,
+                     const char* what) {
+  SCOPED_TRACE(what);
+  Trainer fused(line_on(data), sgd(lr));
+  Trainer stepped(line_on(data), sgd(lr));
+  const Status status = fused.run(n);
+  for (std::size_t i = 0; i < n; ++i) stepped.step();
+  EXPECT_EQ(status, expected);
+  EXPECT_EQ(stepped.status(), expected);
+  EXPECT_EQ(fused.steps(), stepped.steps());
+  EXPECT_EQ(fused.optimizer().steps(), stepped.optimizer().steps());
+  EXPECT_EQ(fused.parameters(), stepped.parameters());  // bit for bit
+  EXPECT_EQ(fused.gradient(), stepped.gradient());
+  EXPECT_EQ(fused.history(), stepped.history());
+  EXPECT_EQ(fused.trajectory(), stepped.trajectory());
+}
+
+}  // namespace
+
+TEST(TrainerFusedLoop, TheLineKernelIsTheModelsLoss) {
+  auto model = line_on(exam_scores(64, 7, 5.0));
+  const Objective::Kernel kernel = model->full_kernel();
+  ASSERT_NE(kernel, nullptr);
+  const double at[2] = {3.5, 40.0};
+  double g_kernel[2], g_model[2];
+  EXPECT_EQ(kernel(*model, at, g_kernel), model->evaluate_at(at, g_model));
+  EXPECT_EQ(g_kernel[0], g_model[0]);
+  EXPECT_EQ(g_kernel[1], g_model[1]);
+  // Only the squared-error losses with data have one; plain functions have none.
+  EXPECT_EQ(line_on(exam_scores(8, 7, 5.0), loss::Kind::mae)->full_kernel(), nullptr);
+  EXPECT_EQ(LinearRegression(1).full_kernel(), nullptr);
+  EXPECT_EQ(square()->full_kernel(), nullptr);
+}
+
+TEST(TrainerFusedLoop, MatchesStepByStepOnTheExamScores) {
+  expect_same_run(exam_scores(64, 11, 5.0), 0.01, 3000, Status::running, "step budget");
+  // lr 0.05 is above 2 / lambda_max (lambda_max ~ 2 E[x^2] ~ 67 for hours in [0, 10]).
+  expect_same_run(exam_scores(64, 11, 5.0), 0.05, 2000, Status::diverged, "diverging");
+  expect_same_run(from_points({1, 2, 3}, {3, 5, 7}, 1, 1), 0.1, 20000, Status::converged,
+                  "exact line");
+}
+
+TEST(TrainerFusedLoop, ConvergesToTheLeastSquaresLine) {
+  // y = 2x + 1 exactly: the least-squares line is (2, 1) with loss 0, so gradient descent stops
+  // as converged (gradient below 1e-10) on it.
+  Trainer t(line_on(from_points({1, 2, 3, 4}, {3, 5, 7, 9}, 1, 1)), sgd(0.05));
+  EXPECT_EQ(t.run(1000000), Status::converged);
+  EXPECT_NEAR(t.parameters()[0], 2.0, 1e-9);
+  EXPECT_NEAR(t.parameters()[1], 1.0, 1e-9);
+  EXPECT_EQ(t.optimizer().steps(), t.steps());
+}
+
+TEST(TrainerFusedLoop, DivergenceUndoesTheBadStepAndCountsIt) {
+  // Eigenvalues of the MSE Hessian 2 [[E x^2, E x], [E x, 1]] for x = 1..3: about 11.7 and
+  // 0.29, so lr 0.5 grows the error by |1 - 0.5 * 11.7| > 1 per step until the limit trips.
+  auto model = line_on(from_points({1, 2, 3}, {3, 5, 7}, 1, 1));
+  Trainer t(model, sgd(0.5));
+  EXPECT_EQ(t.run(100000), Status::diverged);
+  EXPECT_TRUE(std::isfinite(t.parameters()[0]) && std::isfinite(t.parameters()[1]));
+  EXPECT_EQ(t.trajectory().size(), 2 * (t.steps() + 1));
+  EXPECT_EQ(t.history().back(), model->evaluate_at(t.parameters().data(), nullptr));
+  EXPECT_EQ(t.optimizer().steps(), t.steps() + 1);  // the refused step was taken, then undone
+}
+
+TEST(TrainerFusedLoop, ParametersMovedBetweenRunsAreSteppedFromTheNewPoint) {
+  const Dataset data = from_points({1, 2, 3}, {3, 5, 7}, 1, 1);
+  auto a = line_on(data), b = line_on(data);
+  Trainer fused(a, sgd(0.1)), stepped(b, sgd(0.1));
+  fused.run(5);
+  for (int i = 0; i < 5; ++i) stepped.step();
+  a->parameters() = {0.5, -1.0};  // a slider
+  b->parameters() = {0.5, -1.0};
+  fused.run(3);
+  for (int i = 0; i < 3; ++i) stepped.step();
+  EXPECT_EQ(fused.parameters(), stepped.parameters());
+  EXPECT_EQ(fused.history(), stepped.history());
+  // From (0.5, -1): residuals r_i = 0.5 x_i - 1 - y_i = -3.5, -5, -6.5, so the first step after
+  // the move is w -= 0.1 * (2/3) * sum r_i x_i = 0.5 + 0.1 * (2/3) * 33 = 2.7.
+  Trainer once(line_on(data), sgd(0.1));
+  once.objective().parameters() = {0.5, -1.0};
+  once.run(1);
+  EXPECT_NEAR(once.parameters()[0], 2.7, 1e-12);
 }

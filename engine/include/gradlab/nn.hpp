@@ -109,6 +109,8 @@ class LinearRegression : public Model {
                             loss::Kind loss = loss::Kind::mse);
   std::string type() const override { return "linear"; }
   bool has_bias() const { return m_bias; }
+  /// The squared-error losses (mse, half_mse) once there is data; null otherwise.
+  Kernel full_kernel() override;
 
  protected:
   double loss_rows(const double* params, double* grad, std::size_t begin,

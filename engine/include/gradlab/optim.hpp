@@ -42,6 +42,12 @@ class Optimizer {
   /// Number of steps taken since construction or reset() (t of the last step).
   std::size_t steps() const { return m_t; }
 
+  /// True when step() is exactly theta <- theta - gamma g, with no state: then a caller may
+  /// apply that update itself (the trainer's fused loop) and count it with count_steps().
+  virtual bool is_plain_descent() const { return false; }
+  /// Counts k steps on n parameters taken outside step() (only for plain descent).
+  void count_steps(std::size_t n, std::size_t k);
+
   /// Short name: "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam".
   virtual std::string name() const = 0;
 
@@ -70,6 +76,7 @@ class SGD : public Optimizer {
                double weight_decay = 0, bool nesterov = false);
   void step(double* params, const double* grads, std::size_t n) override;
   std::string name() const override;
+  bool is_plain_descent() const override { return m_momentum == 0 && m_weight_decay == 0; }
 
   double momentum() const { return m_momentum; }
   double dampening() const { return m_dampening; }

@@ -116,6 +116,9 @@ class Trainer {
  private:
   /// Loss (and gradient into grad) at the current parameters, on the current batch.
   double evaluate(double* grad);
+  bool full_batch() const;
+  template <class Update, class Evaluate>
+  Status advance(Update&& update, Evaluate&& evaluate_new);
   /// Appends the current parameters to the trajectory if allowed.
   void record_point();
   /// Sets m_status from the latest accepted point (converged / max_steps / running), given the
