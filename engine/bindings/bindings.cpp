@@ -137,34 +137,43 @@ std::string type_of(const val& v) { return v.typeOf().as<std::string>(); }
 
 /// Numbers from a JS array or typed array (the wrapper always passes a Float64Array).
 std::vector<double> to_vector(const val& v, const std::string& what) {
-  require(!v.isUndefined() && !v.isNull() && v["length"].isNumber(),
-          what + " must be an array of numbers");
-  const double length = v["length"].as<double>();
-  require_range(length >= 0 && length <= 5e7, what + " must hold at most 50000000 numbers");
+  if (v.isUndefined() || v.isNull()) throw input_error(what + " must be an array of numbers");
+  const val length_js = v["length"];
+  if (!length_js.isNumber()) throw input_error(what + " must be an array of numbers");
+  const double length = length_js.as<double>();
+  if (!(length >= 0 && length <= 5e7))
+    throw range_error(what + " must hold at most 50000000 numbers");
   return emscripten::convertJSArrayToNumberVector<double>(v);
 }
 
 std::vector<double> to_finite_vector(const val& v, const std::string& what) {
   std::vector<double> out = to_vector(v, what);
-  for (double x : out) require_range(std::isfinite(x), what + " must be finite numbers");
+  for (double x : out)
+    if (!std::isfinite(x)) throw range_error(what + " must be finite numbers");
   return out;
 }
+
+// NOTE: the field readers below run for every spec a widget passes (a trainer per slider move
+// in some lessons), so they build their messages only when a check fails: require(ok, a + b)
+// would allocate and concatenate strings on every call, which measured as a third of the cost
+// of gl.model() and gl.trainer().
 
 /// obj[field] as a finite number; fallback when the field is absent (undefined).
 double number_field(const val& obj, const char* field, double fallback) {
   if (obj.isUndefined() || obj.isNull()) return fallback;
   const val v = obj[field];
   if (v.isUndefined()) return fallback;
-  require(v.isNumber(), std::string(field) + " must be a number, not a " + type_of(v));
+  if (!v.isNumber())
+    throw input_error(std::string(field) + " must be a number, not a " + type_of(v));
   const double x = v.as<double>();
-  require_range(std::isfinite(x), std::string(field) + " must be a finite number");
+  if (!std::isfinite(x)) throw range_error(std::string(field) + " must be a finite number");
   return x;
 }
 
 /// obj[field] as a finite number; required.
 double number_field(const val& obj, const char* field) {
-  require(!obj.isUndefined() && !obj.isNull() && !obj[field].isUndefined(),
-          std::string("missing field \"") + field + "\"");
+  if (obj.isUndefined() || obj.isNull() || obj[field].isUndefined())
+    throw input_error(std::string("missing field \"") + field + "\"");
   return number_field(obj, field, 0.0);
 }
 
@@ -172,17 +181,18 @@ double number_field(const val& obj, const char* field) {
 std::size_t count_field(const val& obj, const char* field, double fallback, double lo, double hi) {
   hi = std::min(hi, static_cast<double>(std::numeric_limits<std::uint32_t>::max()));
   const double x = number_field(obj, field, fallback);
-  require_range(x == std::floor(x) && x >= lo && x <= hi,
-                std::string(field) + " must be an integer in [" + std::to_string(static_cast<long long>(lo)) +
-                    ", " + std::to_string(static_cast<long long>(hi)) + "]");
+  if (!(x == std::floor(x) && x >= lo && x <= hi))
+    throw range_error(std::string(field) + " must be an integer in [" +
+                      std::to_string(static_cast<long long>(lo)) + ", " +
+                      std::to_string(static_cast<long long>(hi)) + "]");
   return static_cast<std::size_t>(x);
 }
 
 /// obj[field] as a seed: an integer in [0, 2^53) (uint64 on both builds; size_t is 32-bit in wasm).
 std::uint64_t seed_field(const val& obj, const char* field, double fallback) {
   const double x = number_field(obj, field, fallback);
-  require_range(x == std::floor(x) && x >= 0 && x <= 9007199254740991.0,
-                std::string(field) + " must be an integer in [0, 2^53)");
+  if (!(x == std::floor(x) && x >= 0 && x <= 9007199254740991.0))
+    throw range_error(std::string(field) + " must be an integer in [0, 2^53)");
   return static_cast<std::uint64_t>(x);
 }
 
@@ -190,7 +200,8 @@ std::string string_field(const val& obj, const char* field, const std::string& f
   if (obj.isUndefined() || obj.isNull()) return fallback;
   const val v = obj[field];
   if (v.isUndefined()) return fallback;
-  require(v.isString(), std::string(field) + " must be a string, not a " + type_of(v));
+  if (!v.isString())
+    throw input_error(std::string(field) + " must be a string, not a " + type_of(v));
   return v.as<std::string>();
 }
 
@@ -198,8 +209,9 @@ bool bool_field(const val& obj, const char* field, bool fallback) {
   if (obj.isUndefined() || obj.isNull()) return fallback;
   const val v = obj[field];
   if (v.isUndefined()) return fallback;
-  require(type_of(v) == "boolean", std::string(field) + " must be true or false");
-  return v.as<bool>();
+  if (v.isTrue()) return true;
+  if (v.isFalse()) return false;
+  throw input_error(std::string(field) + " must be true or false");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -289,9 +301,9 @@ Array to_array(const val& values_js, const val& shape_js) {
   const Shape shape = to_shape(shape_js);
   std::size_t total = 1;
   for (std::size_t d : shape) total *= d;
-  require(total == values.size(), "values hold " + std::to_string(values.size()) +
-                                      " numbers but shape " + shape_to_string(shape) + " needs " +
-                                      std::to_string(total));
+  if (total != values.size())
+    throw input_error("values hold " + std::to_string(values.size()) + " numbers but shape " +
+                      shape_to_string(shape) + " needs " + std::to_string(total));
   Array a = Array::from_shape(shape);
   std::copy(values.begin(), values.end(), a.begin());
   return a;
@@ -435,20 +447,21 @@ std::vector<std::string> keys_of(const val& obj) {
 }
 
 /// Rejects fields a spec of this type does not have (a typo must not pass silently).
-void check_fields(const val& spec, const std::string& type,
-                  std::initializer_list<const char*> allowed) {
+void check_fields(const val& spec, const char* type, std::initializer_list<const char*> allowed) {
   for (const std::string& key : keys_of(spec)) {
     bool ok = false;
     for (const char* a : allowed) ok = ok || key == a;
+    if (ok) continue;
     std::string list;
     for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
-    require(ok, "unknown field \"" + key + "\" in a " + type + " spec (fields: " + list + ")");
+    throw input_error("unknown field \"" + key + "\" in a " + type + " spec (fields: " + list +
+                      ")");
   }
 }
 
 std::vector<std::size_t> to_sizes(const val& v, const char* field) {
-  require(!v.isUndefined() && v.isArray(), std::string("missing field \"") + field +
-                                                "\" (an array of layer widths)");
+  if (v.isUndefined() || !v.isArray())
+    throw input_error(std::string("missing field \"") + field + "\" (an array of layer widths)");
   std::vector<std::size_t> out;
   for (double d : to_vector(v, field)) {
     require_range(std::isfinite(d) && d >= 1 && d <= 1e6 && d == std::floor(d),
@@ -459,11 +472,13 @@ std::vector<std::size_t> to_sizes(const val& v, const char* field) {
 }
 
 std::vector<std::string> to_strings(const val& v, const char* field) {
-  require(v.isArray(), std::string(field) + " must be an array of names");
+  if (!v.isArray())
+    throw input_error(std::string(field) + " must be an array of names");
   std::vector<std::string> out;
   const auto n = v["length"].as<std::size_t>();
   for (std::size_t k = 0; k < n; ++k) {
-    require(v[k].isString(), std::string(field) + " must be an array of names");
+    if (!v[k].isString())
+      throw input_error(std::string(field) + " must be an array of names");
     out.push_back(v[k].as<std::string>());
   }
   return out;
@@ -472,8 +487,9 @@ std::vector<std::string> to_strings(const val& v, const char* field) {
 /// The parameters of JS: a full vector of objective.size() finite numbers.
 std::vector<double> to_params(const val& values, std::size_t n) {
   std::vector<double> x = to_finite_vector(values, "parameters");
-  require(x.size() == n, "parameters must hold " + std::to_string(n) + " numbers, not " +
-                             std::to_string(x.size()));
+  if (x.size() != n)
+    throw input_error("parameters must hold " + std::to_string(n) + " numbers, not " +
+                      std::to_string(x.size()));
   return x;
 }
 
@@ -575,8 +591,8 @@ class JsModel {
         return to_f64(out.data(), out.size());
       }
       Function& f = function("predict");
-      require_range(rows <= kMaxPredictRows, "predict takes at most " +
-                                                 std::to_string(kMaxPredictRows) + " rows");
+      if (rows > kMaxPredictRows)
+        throw range_error("predict takes at most " + std::to_string(kMaxPredictRows) + " rows");
       std::vector<double> out(rows);
       for (std::size_t r = 0; r < rows; ++r) out[r] = f.value(x.data() + r * cols);
       return to_f64(out);
@@ -635,8 +651,8 @@ class JsModel {
     return guard([&] {
       Model& m = model("inputGradient");
       const std::vector<double> row = to_finite_vector(row_js, "input row");
-      require(row.size() == m.inputs(), "the input row must hold " + std::to_string(m.inputs()) +
-                                            " numbers");
+      if (row.size() != m.inputs())
+        throw input_error("the input row must hold " + std::to_string(m.inputs()) + " numbers");
       require_range(output >= 0 && output < static_cast<double>(m.outputs()) &&
                         output == std::floor(output),
                     "output must be an integer in [0, " + std::to_string(m.outputs()) + ")");
@@ -691,11 +707,13 @@ class JsModel {
     return *m_objective;
   }
   Model& model(const char* what) {
-    require(m_model != nullptr, std::string(what) + "() is only available for models, not functions");
+    if (m_model == nullptr)
+      throw input_error(std::string(what) + "() is only available for models, not functions");
     return *m_model;
   }
   Function& function(const char* what) {
-    require(m_function != nullptr, std::string(what) + "() is only available for functions");
+    if (m_function == nullptr)
+      throw input_error(std::string(what) + "() is only available for functions");
     return *m_function;
   }
 
@@ -723,12 +741,12 @@ JsModel make_model_js(const val& spec) {
     ModelSpec ms;
     ms.type = type;
     if (type == "linear") {
-      check_fields(spec, type, {"type", "inputs", "bias", "loss"});
+      check_fields(spec, type.c_str(), {"type", "inputs", "bias", "loss"});
       ms.bias = bool_field(spec, "bias", true);
     } else if (type == "logistic") {
-      check_fields(spec, type, {"type", "inputs", "loss"});
+      check_fields(spec, type.c_str(), {"type", "inputs", "loss"});
     } else if (type == "mlp") {
-      check_fields(spec, type, {"type", "sizes", "activations", "loss", "seed", "init"});
+      check_fields(spec, type.c_str(), {"type", "sizes", "activations", "loss", "seed", "init"});
       ms.sizes = to_sizes(spec["sizes"], "sizes");
       if (spec["activations"].isUndefined()) {
         // Default: tanh hidden layers and a linear output.

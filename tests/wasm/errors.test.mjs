@@ -29,6 +29,33 @@ test('range errors are RangeError, input errors are Error, with the engine messa
   assert.throws(() => gl.loss('nope', [1], [1]), { message: /unknown loss "nope"/ });
 });
 
+test('spec fields: each kind of bad value names its field (messages are built only on failure)', () => {
+  assert.throws(() => gl.model({ type: 'linear', bias: 1 }), { name: 'Error', message: 'bias must be true or false' });
+  assert.throws(() => gl.model({ type: 7 }), { name: 'Error', message: 'type must be a string, not a number' });
+  assert.throws(() => gl.model({ type: 'linear', inputs: 1.5 }), { name: 'RangeError', message: /^inputs must be an integer in \[1, / });
+  assert.throws(() => gl.model({ type: 'mlp', sizes: 3 }), { message: 'missing field "sizes" (an array of layer widths)' });
+  assert.throws(() => gl.model({ type: 'mlp', sizes: [2, 1], activations: 'tanh' }), { message: 'activations must be an array of names' });
+  assert.throws(() => gl.model({ type: 'mlp', sizes: [2, 1], activations: [3] }), { message: 'activations must be an array of names' });
+  assert.throws(() => gl.model({ type: 'mlp', sizes: [2, 1], seed: -1 }), { name: 'RangeError', message: 'seed must be an integer in [0, 2^53)' });
+  assert.throws(() => gl.model({ type: 'function', name: 'bowl', condition: Number.NaN }), { name: 'RangeError', message: 'condition must be a finite number' });
+  // The message lists the fields the spec may have, only when one is wrong.
+  assert.throws(() => gl.model({ type: 'linear', sizes: [1] }),
+    { message: 'unknown field "sizes" in a linear spec (fields: type, inputs, bias, loss)' });
+  const m = gl.model({ type: 'linear', inputs: 1 });
+  try {
+    m.setData({ x: [1, 2], y: [3, 5] });
+    assert.throws(() => gl.trainer(m, { type: 'sgd', nesterov: 'yes' }), { message: 'nesterov must be true or false' });
+    assert.throws(() => gl.trainer(m, { type: 'sgd' }, { batchSize: -1 }), { name: 'RangeError', message: /^batchSize must be an integer in \[0, / });
+    assert.throws(() => gl.trainer(m, { type: 'sgd' }, { recordTrajectory: 0 }), { message: 'recordTrajectory must be true or false' });
+    const t = gl.trainer(m, { type: 'sgd', nesterov: false }, { recordTrajectory: false });
+    t.delete();
+    assert.throws(() => m.setParameters([1, 2, 3]), { message: 'parameters must hold 2 numbers, not 3' });
+    assert.throws(() => m.inputGradient([1, 2], 0), { message: 'the input row must hold 1 numbers' });
+  } finally {
+    m.delete();
+  }
+});
+
 test('model and graph misuse', () => {
   const m = gl.model({ type: 'linear', inputs: 1 });
   try {
