@@ -143,9 +143,12 @@ describe('loading order and lazy parts of the page', () => {
       };
     });
     await page.goto(`${site.url}lessons/practice.html`, { waitUntil: 'load' });
+    // (The pages of the tests above may have registered the worker already: wait for this page's
+    // own call, not just for a registration.)
+    await page.waitForFunction(() => window.__swRegisteredAt.length > 0, null, { timeout: 15000 });
+    assert.deepEqual(await page.evaluate(() => window.__swRegisteredAt), ['complete']);
     const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
     assert.equal(scope, site.url);
-    assert.deepEqual(await page.evaluate(() => window.__swRegisteredAt), ['complete']);
     await page.close();
   });
 });
