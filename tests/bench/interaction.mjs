@@ -26,9 +26,10 @@
 // includes up to two vsync waits and cannot meet 8 ms; it is reported, not judged differently).
 //
 //   node tests/bench/interaction.mjs [--moves 200] [--pages lesson-slug,...] [--only widget,...]
-//                                    [--dist dist] [--no-load]
+//                                    [--dist dist] [--no-load] [--no-latency]
 //   --only exam-score     only widgets whose tag contains "exam-score", on the pages that use them
 //   --no-load             skip the cold-load / bytes part (faster when iterating on latency)
+//   --no-latency          skip the slider moves (faster when iterating on loading)
 // Results: printed as Markdown, saved to test-output/bench/interaction-latest.{json,md}.
 
 import fs from 'node:fs';
@@ -50,13 +51,14 @@ export const BUDGET = { paintedP95Ms: 8, firstInteractiveMs: 500, engineGzBytes:
 const UNTHROTTLED_ARGS = ['--disable-frame-rate-limit', '--disable-gpu-vsync'];
 
 function parseArgs(argv) {
-  const opts = { moves: 200, dist: path.join(ROOT, 'dist'), pages: null, only: null, load: true };
+  const opts = { moves: 200, dist: path.join(ROOT, 'dist'), pages: null, only: null, load: true, latency: true };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--moves') opts.moves = Number(argv[++i]);
     else if (argv[i] === '--dist') opts.dist = path.resolve(argv[++i]);
     else if (argv[i] === '--pages') opts.pages = argv[++i].split(',');
     else if (argv[i] === '--only') opts.only = argv[++i].split(',').map((t) => t.replace(/^gradlab-/, ''));
     else if (argv[i] === '--no-load') opts.load = false;
+    else if (argv[i] === '--no-latency') opts.latency = false;
     else throw new Error(`unknown option ${argv[i]}`);
   }
   return opts;
@@ -238,7 +240,7 @@ const pct = (values, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
-async function measurePage(context, baseUrl, pagePath, { moves, only, load }, log) {
+async function measurePage(context, baseUrl, pagePath, { moves, only, load, latency }, log) {
   const page = await context.newPage();
   const responses = [];
   const errors = [];
@@ -246,10 +248,13 @@ async function measurePage(context, baseUrl, pagePath, { moves, only, load }, lo
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.addInitScript(watchWidgets);
-  // Cold load for every page: no HTTP cache carried over from the previous page.
+  // Cold load for every page: no HTTP cache carried over from the previous page, and no service
+  // worker (the site's worker, registered by the previous page, would otherwise answer every
+  // request from its precache) nor any other storage of the site's origin.
   try {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.clearBrowserCache');
+    await cdp.send('Storage.clearDataForOrigin', { origin: new URL(baseUrl).origin, storageTypes: 'all' });
     await cdp.detach();
   } catch {
     // not Chromium, or CDP unavailable: warm-cache numbers then
@@ -282,7 +287,7 @@ async function measurePage(context, baseUrl, pagePath, { moves, only, load }, lo
     .map((e, index) => ({ index, tag: e.localName, id: e.id, ranges: e.shadowRoot ? e.shadowRoot.querySelectorAll('input[type=range]').length : 0 })));
   const sliders = [];
   for (const w of widgets) {
-    if (!wanted(only, w.tag)) continue;
+    if (!latency || !wanted(only, w.tag)) continue;
     // Wait for this widget (it may start when scrolled into view).
     await page.evaluate((i) => {
       const el = [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('gradlab-'))[i];

@@ -44,6 +44,29 @@ function logTick(value) {
   return Math.abs(exponent - Math.round(exponent)) < 1e-9 ? formatShort(value) : '';
 }
 
+// Linear axes: the labels Chart.js's default formatter gives in English (decimals from the tick
+// spacing, or from the value's own fraction when the spacing is 1 or more; thousands grouped),
+// without Intl.NumberFormat: creating the first one loads the browser's locale data, a
+// measurable part of the first widget's set-up on a cold load. Decimal points then also match
+// the widgets' readouts in every locale. Outside 1e-4 … 1e15: 1e-5 rather than 1.00000E-5.
+function linearTick(value, index, ticks) {
+  if (value === 0) return '0';
+  let spacing = ticks.length > 3 ? ticks[2].value - ticks[1].value
+    : ticks.length > 1 ? ticks[1].value - ticks[0].value : value;
+  if (Math.abs(spacing) >= 1 && value !== Math.floor(value)) spacing = value - Math.floor(value);
+  spacing = Math.abs(spacing);
+  const largest = ticks.length > 1
+    ? Math.max(Math.abs(ticks[0].value), Math.abs(ticks[ticks.length - 1].value)) : Math.abs(value);
+  if (largest < 1e-4 || largest > 1e15) {
+    const digits = Math.max(0, Math.min(20, Math.floor(Math.log10(Math.abs(value))) - Math.floor(Math.log10(spacing))));
+    return value.toExponential(digits);
+  }
+  const decimals = Math.max(0, Math.min(20, -Math.floor(Math.log10(spacing))));
+  const [whole, fraction] = value.toFixed(decimals).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
+  return fraction ? `${grouped}.${fraction}` : grouped;
+}
+
 /** Axis options with a title. */
 export function axis({ title, min, max, type = 'linear', grid = true } = {}) {
   return {
@@ -52,7 +75,7 @@ export function axis({ title, min, max, type = 'linear', grid = true } = {}) {
     max,
     title: title ? { display: true, text: title, color: COLORS.ink, font: { ...FONT, size: 13 } } : undefined,
     ticks: { color: '#3d4652', font: FONT, maxTicksLimit: 8,
-      ...(type === 'logarithmic' ? { callback: logTick } : {}) },
+      callback: type === 'logarithmic' ? logTick : linearTick },
     grid: { color: grid ? COLORS.grid : 'transparent' },
     border: { color: '#8795a6' },
   };

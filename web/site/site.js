@@ -111,27 +111,35 @@ function initLesson(slug) {
 }
 
 // Wide equations, code and tables scroll sideways on small screens. A scrollable region must be
-// reachable by keyboard, so it joins the tab order only while it actually overflows.
-function keyboardScrollables() {
-  for (const el of document.querySelectorAll('.math-display, pre, main table')) {
-    const scrolls = el.scrollWidth > el.clientWidth + 1;
-    if (scrolls && !el.hasAttribute('tabindex')) {
-      el.setAttribute('tabindex', '0');
-      el.dataset.scrollFocus = '';
-    } else if (!scrolls && 'scrollFocus' in el.dataset) {
-      el.removeAttribute('tabindex');
-      delete el.dataset.scrollFocus;
-    }
+// reachable by keyboard, so it joins the tab order only while it actually overflows. Each one is
+// checked when the browser has laid it out (ResizeObserver: when it first renders, and whenever
+// its width changes), never by forcing a layout: lesson sections off screen are not laid out at all
+// (content-visibility: auto in site.css) until the reader comes near them.
+function keyboardScrollable(el) {
+  const scrolls = el.scrollWidth > el.clientWidth + 1;
+  if (scrolls && !el.hasAttribute('tabindex')) {
+    el.setAttribute('tabindex', '0');
+    el.dataset.scrollFocus = '';
+  } else if (!scrolls && 'scrollFocus' in el.dataset) {
+    el.removeAttribute('tabindex');
+    delete el.dataset.scrollFocus;
   }
 }
 
-let resizeTimer = 0;
-window.addEventListener('resize', () => {
-  clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(keyboardScrollables, 150);
-});
-keyboardScrollables();
-document.fonts?.ready.then(keyboardScrollables);
+const laidOut = new Set();
+if (typeof ResizeObserver === 'function') {
+  const watcher = new ResizeObserver((entries) => {
+    for (const entry of entries) {
+      laidOut.add(entry.target);
+      keyboardScrollable(entry.target);
+    }
+  });
+  for (const el of document.querySelectorAll('.math-display, pre, main table')) watcher.observe(el);
+  // Web fonts change the width of the content, not of the box: check again once they are in.
+  document.fonts?.ready.then(() => laidOut.forEach(keyboardScrollable));
+} else {
+  document.querySelectorAll('.math-display, pre, main table').forEach(keyboardScrollable);
+}
 
 const page = document.body.dataset.page;
 if (page === 'home') initHome();
@@ -140,10 +148,19 @@ else if (page === 'lesson') initLesson(document.body.dataset.slug);
 // Offline: the service worker (dist/sw.js, written by the build) precaches the whole site. Its
 // scope is the site's root folder, found from this script's own URL, so sub-path hosting works.
 // Not on file:// (the portable build has no worker) nor where service workers are unavailable.
+// Registered once the page has loaded and the main thread is idle: on a first visit its install
+// downloads every file of the site, which must not compete with the page's own loading and the
+// set-up of its widgets.
 const siteScript = document.querySelector('script[src$="assets/site.js"]');
 if (siteScript && 'serviceWorker' in navigator && /^https?:$/.test(location.protocol)) {
   const root = new URL('../', siteScript.src);
-  navigator.serviceWorker.register(new URL('sw.js', root), { scope: root.href }).catch((error) => {
-    console.warn('Gradlab: offline support is unavailable', error);
-  });
+  const register = () => {
+    navigator.serviceWorker.register(new URL('sw.js', root), { scope: root.href }).catch((error) => {
+      console.warn('Gradlab: offline support is unavailable', error);
+    });
+  };
+  const whenIdle = () => (typeof requestIdleCallback === 'function'
+    ? requestIdleCallback(register, { timeout: 3000 }) : setTimeout(register, 200));
+  if (document.readyState === 'complete') whenIdle();
+  else window.addEventListener('load', whenIdle, { once: true });
 }

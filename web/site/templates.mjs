@@ -117,6 +117,18 @@ ${siteFooter(root)}
 `;
 }
 
+/**
+ * A lesson body cut into one <section class="lesson-section"> per h2 (and one for any text before
+ * the first). site.css gives each section `content-visibility: auto`, so the browser lays out and
+ * paints only the sections on screen: a lesson is ~2,000 elements of KaTeX and widget markup,
+ * whose style and layout were the largest part of a cold load before the first widget. Headings
+ * from Markdown are always top level (`\n<h2 `); nothing else in a body starts a line that way.
+ */
+export function lessonSections(body) {
+  return body.split(/^(?=<h2[\s>])/m).filter((part) => part.trim())
+    .map((part) => `<section class="lesson-section">\n${part.trimEnd()}\n</section>`).join('\n');
+}
+
 /** One lesson page. */
 export function lessonPage({ lesson, index, total, prev, next, body }) {
   const root = '../';
@@ -140,7 +152,7 @@ ${siteHeader(root, 'lesson')}
       ${prereq}
     </header>
     <div class="lesson-body">
-${body}
+${lessonSections(body)}
     </div>
     <footer class="lesson-footer">
       <div class="complete-box">

@@ -49,6 +49,67 @@ if (typeof document !== 'undefined' && document.querySelector?.(Object.keys(widg
 }
 
 // ---------------------------------------------------------------------------------------------
+// Set-up order: one widget at a time, those near the viewport first.
+//
+// A widget's setup (its DOM, engine objects and Chart.js charts) takes 10-100 ms. Set up all at
+// once, in one task, as the engine arrives, the page's first widget would become usable only
+// after every widget of the page had been built, most of them far below the fold. Instead each
+// widget waits its turn here: widgets within reach of the viewport (the visibility observer's
+// margin) in document order, one per task so that each is painted and usable before the next
+// starts; the others one by one while the page is idle, so every widget is ready soon after
+// load even if the reader never scrolls (and scrolling to one moves it to the front).
+
+const setupQueue = [];
+let pumping = false;
+let wake = null;
+
+/** Resolves when it is `widget`'s turn to be set up; call the returned done() when it is. */
+function setupTurn(widget) {
+  return new Promise((resolve) => {
+    setupQueue.push({ widget, resolve });
+    pumpSetups();
+  });
+}
+
+/** Something changed (a widget came into view): let the queue look again. */
+function wakeSetups() {
+  wake?.();
+}
+
+async function pumpSetups() {
+  if (pumping) return;
+  pumping = true;
+  try {
+    // Before the engine is there nothing can be set up, and by then the visibility observers
+    // have reported where every widget is. A failed load: every waiting widget asks again at
+    // once (one more attempt, shared) and shows the error itself.
+    if (!await sharedEngine().then(() => true, () => false)) {
+      for (const entry of setupQueue.splice(0)) entry.resolve(() => {});
+      return;
+    }
+    while (setupQueue.length) {
+      let i = setupQueue.findIndex((entry) => entry.widget._visible);
+      if (i < 0) {
+        await new Promise((resolve) => {
+          wake = resolve;
+          if (typeof requestIdleCallback === 'function') requestIdleCallback(resolve, { timeout: 1000 });
+          else setTimeout(resolve, 50);
+        });
+        wake = null;
+        i = setupQueue.findIndex((entry) => entry.widget._visible);
+        if (i < 0) i = 0;
+      }
+      const [entry] = setupQueue.splice(i, 1);
+      await new Promise((done) => entry.resolve(done));
+      // A new task for the next one: the browser may paint the widget just set up first.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  } finally {
+    pumping = false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Tiny DOM builder (no innerHTML for dynamic content, no style attributes: CSP-safe).
 
 /**
@@ -239,7 +300,15 @@ export class GradlabWidget extends HTMLElement {
     this._renderAttrProblems();
     this._observeVisibility();
     this._loading.hidden = false;
-    sharedEngine().then(
+    setupTurn(this).then((done) => {
+      if (generation !== this._generation) done(); // disconnected while waiting
+      else this._start(generation).finally(done);
+    });
+  }
+
+  /** Engine, then setup(), then `gradlab-ready`; or the engine's error shown in the widget. */
+  _start(generation) {
+    return sharedEngine().then(
       async (gl) => {
         if (generation !== this._generation) return;
         this.engine = gl;
@@ -522,7 +591,10 @@ export class GradlabWidget extends HTMLElement {
       if (visible === this._visible) return;
       this._visible = visible;
       this.emit('gradlab-visibility', { visible });
-      if (visible) this._schedule();
+      if (visible) {
+        this._schedule();
+        wakeSetups(); // not set up yet? It goes first now.
+      }
     }, { rootMargin: '100px' });
     this._observer.observe(this);
   }
