@@ -62,6 +62,7 @@ if (typeof document !== 'undefined' && document.querySelector?.(Object.keys(widg
 const setupQueue = [];
 let pumping = false;
 let wake = null;
+let firstSetupDone = false;
 
 /** Resolves when it is `widget`'s turn to be set up; call the returned done() when it is. */
 function setupTurn(widget) {
@@ -89,6 +90,9 @@ async function pumpSetups() {
     }
     while (setupQueue.length) {
       let i = setupQueue.findIndex((entry) => entry.widget._visible);
+      // None in view (on most lessons the first widget is below the fold): the first one in the
+      // page is the one the reader scrolls to first, so it does not wait for idle time.
+      if (i < 0 && !firstSetupDone) i = 0;
       if (i < 0) {
         await new Promise((resolve) => {
           wake = resolve;
@@ -101,6 +105,7 @@ async function pumpSetups() {
       }
       const [entry] = setupQueue.splice(i, 1);
       await new Promise((done) => entry.resolve(done));
+      firstSetupDone = true;
       // A new task for the next one: the browser may paint the widget just set up first.
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
