@@ -542,10 +542,10 @@ class JsModel {
       const std::vector<double> y = to_vector(y_js, "y");
       if (!std::isnan(rows)) {
         require_range(rows >= 1 && rows == std::floor(rows), "rows must be an integer >= 1");
-        require(x.size() == static_cast<std::size_t>(rows) * m.inputs(),
-                "x must hold rows * inputs = " +
-                    std::to_string(static_cast<std::size_t>(rows) * m.inputs()) + " numbers, not " +
-                    std::to_string(x.size()));
+        const std::size_t expected = static_cast<std::size_t>(rows) * m.inputs();
+        if (x.size() != expected)
+          throw input_error("x must hold rows * inputs = " + std::to_string(expected) +
+                            " numbers, not " + std::to_string(x.size()));
       }
       m.set_data(from_points(x, y, m.inputs(), m.outputs()));
     });

@@ -59,6 +59,8 @@ GRADLAB_COLD Trainer::Trainer(std::shared_ptr<Objective> objective, std::unique_
   reset();
 }
 
+Trainer::~Trainer() = default;
+
 double Trainer::evaluate(double* grad) {
   const std::size_t examples = m_objective->num_examples();
   const std::size_t batch = m_options.batch_size;
