@@ -226,6 +226,7 @@ export class GradlabWidget extends HTMLElement {
     this._loop = null;
     this._visible = true;
     this._observer = null;
+    this._settleTimer = 0;
   }
 
   // --- lifecycle -----------------------------------------------------------------------------
@@ -276,6 +277,8 @@ export class GradlabWidget extends HTMLElement {
     this._generation += 1;
     this._ready = false;
     this.stopLoop();
+    clearTimeout(this._settleTimer);
+    this._settleTimer = 0;
     if (this._frame) cancelAnimationFrame(this._frame);
     this._frame = 0;
     this._observer?.disconnect();
@@ -475,8 +478,23 @@ export class GradlabWidget extends HTMLElement {
   stopLoop() {
     if (!this._loop) return;
     this._loop = null;
-    this._body?.removeAttribute('aria-busy');
+    if (!this._settleTimer) this._body?.removeAttribute('aria-busy');
     this.emit('gradlab-loop', { running: false });
+  }
+
+  /**
+   * A slider is moving: its readouts (live regions) change at every step of the drag. As while
+   * looping, aria-busy asks screen readers to wait; it is lifted half a second after the last
+   * move, and the values the hand rested on are announced once instead of every value passed.
+   */
+  _settling() {
+    if (!this._body) return;
+    if (!this._settleTimer && !this._loop) this._body.setAttribute('aria-busy', 'true');
+    clearTimeout(this._settleTimer);
+    this._settleTimer = setTimeout(() => {
+      this._settleTimer = 0;
+      if (!this._loop) this._body.removeAttribute('aria-busy');
+    }, 500);
   }
 
   /** True while an animation loop is active (even if paused off-screen). */
@@ -594,6 +612,7 @@ export class GradlabWidget extends HTMLElement {
       if (!fromNumber) number.value = show(v);
     };
     const setHint = (text) => {
+      if (hint.textContent === text) return; // every move of a valid drag clears it again
       hint.textContent = text;
       number.setAttribute('aria-invalid', text ? 'true' : 'false');
     };
@@ -601,6 +620,7 @@ export class GradlabWidget extends HTMLElement {
     const rangeText = `${show(min)} to ${show(max)}`;
 
     range.addEventListener('input', () => {
+      this._settling();
       setHint('');
       sync(fromRange(range.value), { fromRange: true });
       guarded(onInput, current);
