@@ -132,6 +132,8 @@ export class BackpropNet extends GradlabWidget {
   `;
 
   setup(gl) {
+    this._dataKey = null; // new charts and engine objects (setup runs again after a reconnect)
+    this._drawn = null;
     const a = this.attrs;
     this.gl = gl;
     this.state = {

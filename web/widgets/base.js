@@ -81,6 +81,30 @@ export function h(tag, props = {}, ...children) {
   return el;
 }
 
+/**
+ * Set an element's text only when it changes. Rewriting the same text still replaces the text
+ * node, and the browser then lays the widget out and repaints it on the next frame.
+ */
+export function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/**
+ * Show rows of text cells in a table section, reusing the rows and cells already there and
+ * rewriting only the texts that changed; rebuilt when the number of rows or cells differs.
+ * A row is an array of strings, its first cell a row header (<th scope="row">) when `rowHeader`.
+ */
+export function fillRows(section, rows, { rowHeader = false } = {}) {
+  const old = section.rows;
+  const same = old.length === rows.length && rows.every((r, i) => old[i].cells.length === r.length);
+  if (!same) {
+    section.replaceChildren(...rows.map((r) => h('tr', {}, ...r.map((text, k) =>
+      (k === 0 && rowHeader ? h('th', { scope: 'row' }, text) : h('td', {}, text))))));
+    return;
+  }
+  rows.forEach((r, i) => r.forEach((text, k) => setText(old[i].cells[k], text)));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Shared styles: one CSSStyleSheet for all widgets, one per subclass for its own `styles`.
 
