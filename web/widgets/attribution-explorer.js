@@ -137,8 +137,12 @@ export class AttributionExplorer extends GradlabWidget {
       `Trained when the page loaded: ${modelName}, ${t.steps} Adam steps on ${this.data.rows} made-up students; ` +
       `cross-entropy ${num(t.loss)}, ${(t.accuracy * 100).toFixed(1)}% of the students classified correctly. ` +
       `Baseline student: ${a.baseline[0]} hours of study, ${a.baseline[1]} hours of sleep, ${a.baseline[2]} practice tests.`);
-    this.tbody = h('tbody', {});
-    this.tfoot = h('tfoot', {});
+    // The table's cells are made once; a move rewrites the numbers in them.
+    this.cells = FEATURES.map(() => Array.from({ length: 6 }, () => h('td', {})));
+    this.sumCells = [h('td', {}), h('td', {})];
+    this.tbody = h('tbody', {}, ...FEATURES.map((f, j) => h('tr', {}, h('th', { scope: 'row' }, f.name), ...this.cells[j])));
+    this.tfoot = h('tfoot', {}, h('tr', {},
+      h('th', { scope: 'row' }, 'Sum'), h('td', {}, ''), h('td', {}, ''), h('td', {}, ''), h('td', {}, ''), ...this.sumCells));
     const table = h('table', { class: 'ae-table' },
       h('caption', {}, 'Per feature, for this student'),
       h('thead', {}, h('tr', {}, ...['Feature', 'Value', 'Baseline', '∂p/∂x (engine)', `Central difference, h = ${a.nudge}`,
@@ -234,22 +238,17 @@ export class AttributionExplorer extends GradlabWidget {
     this.out.p.set(s.p);
     this.out.base.set(s.pBase);
     this.out.diff.set(s.p - s.pBase);
-    this.verdict.textContent = `The model says: ${s.p >= 0.5 ? 'pass' : 'fail'} (p = ${num(s.p)}).`;
-    this.tbody.replaceChildren(...FEATURES.map((f, j) => h('tr', {},
-      h('th', { scope: 'row' }, f.name),
-      h('td', {}, num(s.x[j])),
-      h('td', {}, num(base[j])),
-      h('td', {}, num(s.grad[j])),
-      h('td', {}, num(s.fd[j])),
-      h('td', {}, num(s.gxi[j])),
-      h('td', {}, num(s.ig[j])))));
+    const write = (node, text) => { if (node.textContent !== text) node.textContent = text; };
+    write(this.verdict, `The model says: ${s.p >= 0.5 ? 'pass' : 'fail'} (p = ${num(s.p)}).`);
+    FEATURES.forEach((f, j) => {
+      [s.x[j], base[j], s.grad[j], s.fd[j], s.gxi[j], s.ig[j]].forEach((v, k) => write(this.cells[j][k], num(v)));
+    });
     const sum = (v) => v.reduce((a, b) => a + b, 0);
-    this.tfoot.replaceChildren(h('tr', {},
-      h('th', { scope: 'row' }, 'Sum'), h('td', {}, ''), h('td', {}, ''), h('td', {}, ''), h('td', {}, ''),
-      h('td', {}, num(sum(s.gxi))), h('td', {}, num(sum(s.ig)))));
-    this.sum.textContent = `Integrated gradients add up to ${num(sum(s.ig))}; p − p(baseline) = ${num(s.p - s.pBase)}. ` +
+    write(this.sumCells[0], num(sum(s.gxi)));
+    write(this.sumCells[1], num(sum(s.ig)));
+    write(this.sum, `Integrated gradients add up to ${num(sum(s.ig))}; p − p(baseline) = ${num(s.p - s.pBase)}. ` +
       `Gradient × change adds up to ${num(sum(s.gxi))}` +
-      (Math.abs(sum(s.gxi) - (s.p - s.pBase)) > 0.05 ? ', which is not the difference: the gradient only describes small changes.' : '.');
+      (Math.abs(sum(s.gxi) - (s.p - s.pBase)) > 0.05 ? ', which is not the difference: the gradient only describes small changes.' : '.'));
     this.gradChart.setValues(0, s.grad);
     this.gradChart.update();
     this.contribChart.setValues(0, s.gxi);

@@ -132,6 +132,8 @@ export class BackpropNet extends GradlabWidget {
   `;
 
   setup(gl) {
+    this._dataKey = null; // new charts and engine objects (setup runs again after a reconnect)
+    this._drawn = null;
     const a = this.attrs;
     this.gl = gl;
     this.state = {
@@ -242,14 +244,27 @@ export class BackpropNet extends GradlabWidget {
     const s = this.state;
     this.pause();
     for (const r of [this.trainer, this.model, this.probe]) if (r) this.release(r);
-    this.data = this.gl.dataset(s.dataset, { n: a.points, seed: a.seed, noise: a.noise });
+    // The data (and the predict() query built on it) depend only on these four settings: a move
+    // of the layers or neurons slider rebuilds the network, not the data.
+    const dataKey = [s.dataset, a.points, a.seed, a.noise].join();
+    const newData = dataKey !== this._dataKey;
+    this._dataKey = dataKey;
+    if (newData) this.data = this.gl.dataset(s.dataset, { n: a.points, seed: a.seed, noise: a.noise });
     const spec = { type: 'mlp', sizes: this.sizes, activations: [...Array(s.depth).fill(s.activation), 'sigmoid'],
       loss: 'bce', seed: a.seed, init: s.activation === 'relu' ? 'he' : 'xavier' };
     this.model = this.own(this.gl.model(spec));
     this.model.setData(this.data);
     this.probe = this.own(this.gl.model(spec)); // holds one example for the chain
     this._makeTrainer();
-    // The query for predict(): the grid, then the data points (one call per frame).
+    s.input = Math.min(s.input, 1);
+    s.neuron = Math.min(s.neuron, s.width - 1);
+    s.example = Math.min(s.example, this.data.rows - 1);
+    if (newData) this._buildQuery();
+    this._changed();
+  }
+
+  /** The query for predict(): the grid, then the data points (one call per frame). */
+  _buildQuery() {
     const n = GRID;
     const rows = n * n + this.data.rows;
     const q = new Float64Array(rows * 2);
@@ -262,11 +277,7 @@ export class BackpropNet extends GradlabWidget {
     }
     q.set(this.data.x, n * n * 2);
     this.query = { x: q, rows };
-    s.input = Math.min(s.input, 1);
-    s.neuron = Math.min(s.neuron, s.width - 1);
-    s.example = Math.min(s.example, this.data.rows - 1);
     this.boundary.setPoints(this.data.x, this.data.y);
-    this._changed();
   }
 
   _makeTrainer() {
@@ -292,7 +303,9 @@ export class BackpropNet extends GradlabWidget {
     if (!(lr > 0)) return;
     this.state.lr = lr;
     this.trainer.setLearningRate(lr);
-    this._changed();
+    // The next step changes; the network, its predictions, loss and gradients do not: nothing
+    // on screen but the slider has to be recomputed or redrawn.
+    this._emitChange();
   }
 
   // --- actions ------------------------------------------------------------------------------
@@ -368,14 +381,14 @@ export class BackpropNet extends GradlabWidget {
     s.neuron = Math.min(s.width - 1, Math.max(0, neuron));
     this.chainControls.input.value = String(s.input);
     this.chainControls.neuron.value = String(s.neuron);
-    this._changed();
+    this._changed({ network: false });
   }
 
   chooseExample(index) {
     if (!Number.isInteger(index)) return;
     this.state.example = Math.min(this.data.rows - 1, Math.max(0, index));
     this.chainControls.example.set(this.state.example + 1);
-    this._changed();
+    this._changed({ network: false });
   }
 
   _pickNearest(x, y) {
@@ -391,9 +404,18 @@ export class BackpropNet extends GradlabWidget {
 
   // --- numbers ------------------------------------------------------------------------------
 
-  _changed() {
-    this._compute();
+  /**
+   * Recompute what is shown and ask for a redraw. `network: false` when only the chain's choice
+   * (weight, example) changed: the predictions, loss and gradient norms are still current.
+   */
+  _changed({ network = true } = {}) {
+    if (network || !this.snapshot) this._compute();
+    this.chainResult = this._chain();
     this.requestDraw();
+    this._emitChange();
+  }
+
+  _emitChange() {
     const s = this.snapshot;
     this.emit('gradlab-change', { steps: s.steps, loss: s.loss, accuracy: s.accuracy, status: s.status,
       layerNorms: [...s.norms] });
@@ -414,7 +436,6 @@ export class BackpropNet extends GradlabWidget {
       accuracy: right / this.data.rows, norms: Array.from(this.model.layerGradientNorms()),
       history: t.history(),
     };
-    this.chainResult = this._chain();
   }
 
   /** The backward pass for one example written out, with the engine's check and a central difference. */
@@ -449,13 +470,20 @@ export class BackpropNet extends GradlabWidget {
     this.out.accuracy.set(snap.accuracy);
     this.out.status.text(snap.status);
     this.out.status.element.classList.toggle('gl-readout-diverged', snap.status === 'diverged');
-    this.statusLine.textContent = this._statusText(snap);
+    const status = this._statusText(snap);
+    if (this.statusLine.textContent !== status) this.statusLine.textContent = status;
 
-    this.boundary.setGrid(snap.grid, GRID);
+    // A new snapshot (a step, a new network) repaints the probability image and the two side
+    // charts; choosing another example or weight only moves the ring and rewrites the chain.
+    const fresh = snap !== this._drawn;
+    this._drawn = snap;
+    if (fresh) this.boundary.setGrid(snap.grid, GRID);
     this.boundary.accuracy = snap.accuracy;
     const c = this.chainResult;
     this.boundary.setChosen(c.x);
     this.boundary.update();
+    this._drawChain(c, s);
+    if (!fresh) return;
 
     this.lossChart.setSeries(0, snap.history);
     this.lossChart.update();
@@ -471,8 +499,6 @@ export class BackpropNet extends GradlabWidget {
     this.normsText.textContent = `${names.map((nm, l) => `‖∂L/∂${nm}‖ = ${num(snap.norms[l])}`).join(';  ')} ` +
       `(W${sub(L)} feeds the output neuron).` +
       (Number.isFinite(ratio) && L > 1 ? ` The first layer's gradient is ${num(ratio)} × the output layer's.` : '');
-
-    this._drawChain(c, s);
   }
 
   _drawChain(c, s) {
@@ -516,7 +542,13 @@ export class BackpropNet extends GradlabWidget {
     items.push(`Its slope: z = ${num(z)}, ${actName}′(z) = ${num(slope)}; so δ = ${num(slope)} × ${num(incoming)} = ${num(delta)}.`);
     items.push(`The weight multiplies input x${sub(c.input + 1)} = ${num(c.x[c.input])}, so ∂L/∂w = ` +
       `${num(c.x[c.input])} × ${num(delta)} = ${num(c.byChain)}.`);
-    this.chainList.replaceChildren(...items.map((t, k) => h('li', { class: k === items.length - 1 ? 'bn-result' : '' }, t)));
+    // The list keeps its items while their number stays (only the numbers in them change).
+    const list = this.chainList;
+    if (list.children.length !== items.length) {
+      list.replaceChildren(...items.map((t, k) => h('li', { class: k === items.length - 1 ? 'bn-result' : '' }, t)));
+    } else {
+      items.forEach((t, k) => { if (list.children[k].textContent !== t) list.children[k].textContent = t; });
+    }
     this.chainOut.byChain.set(c.byChain);
     this.chainOut.engine.set(c.engine);
     this.chainOut.fd.set(c.finiteDifference);

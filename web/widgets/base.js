@@ -147,6 +147,30 @@ export function h(tag, props = {}, ...children) {
   return el;
 }
 
+/**
+ * Set an element's text only when it changes. Rewriting the same text still replaces the text
+ * node, and the browser then lays the widget out and repaints it on the next frame.
+ */
+export function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/**
+ * Show rows of text cells in a table section, reusing the rows and cells already there and
+ * rewriting only the texts that changed; rebuilt when the number of rows or cells differs.
+ * A row is an array of strings, its first cell a row header (<th scope="row">) when `rowHeader`.
+ */
+export function fillRows(section, rows, { rowHeader = false } = {}) {
+  const old = section.rows;
+  const same = old.length === rows.length && rows.every((r, i) => old[i].cells.length === r.length);
+  if (!same) {
+    section.replaceChildren(...rows.map((r) => h('tr', {}, ...r.map((text, k) =>
+      (k === 0 && rowHeader ? h('th', { scope: 'row' }, text) : h('td', {}, text))))));
+    return;
+  }
+  rows.forEach((r, i) => r.forEach((text, k) => setText(old[i].cells[k], text)));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Shared styles: one CSSStyleSheet for all widgets, one per subclass for its own `styles`.
 
@@ -292,6 +316,7 @@ export class GradlabWidget extends HTMLElement {
     this._loop = null;
     this._visible = true;
     this._observer = null;
+    this._settleTimer = 0;
   }
 
   // --- lifecycle -----------------------------------------------------------------------------
@@ -350,6 +375,8 @@ export class GradlabWidget extends HTMLElement {
     this._generation += 1;
     this._ready = false;
     this.stopLoop();
+    clearTimeout(this._settleTimer);
+    this._settleTimer = 0;
     if (this._frame) cancelAnimationFrame(this._frame);
     this._frame = 0;
     this._observer?.disconnect();
@@ -549,8 +576,23 @@ export class GradlabWidget extends HTMLElement {
   stopLoop() {
     if (!this._loop) return;
     this._loop = null;
-    this._body?.removeAttribute('aria-busy');
+    if (!this._settleTimer) this._body?.removeAttribute('aria-busy');
     this.emit('gradlab-loop', { running: false });
+  }
+
+  /**
+   * A slider is moving: its readouts (live regions) change at every step of the drag. As while
+   * looping, aria-busy asks screen readers to wait; it is lifted half a second after the last
+   * move, and the values the hand rested on are announced once instead of every value passed.
+   */
+  _settling() {
+    if (!this._body) return;
+    if (!this._settleTimer && !this._loop) this._body.setAttribute('aria-busy', 'true');
+    clearTimeout(this._settleTimer);
+    this._settleTimer = setTimeout(() => {
+      this._settleTimer = 0;
+      if (!this._loop) this._body.removeAttribute('aria-busy');
+    }, 500);
   }
 
   /** True while an animation loop is active (even if paused off-screen). */
@@ -671,6 +713,7 @@ export class GradlabWidget extends HTMLElement {
       if (!fromNumber) number.value = show(v);
     };
     const setHint = (text) => {
+      if (hint.textContent === text) return; // every move of a valid drag clears it again
       hint.textContent = text;
       number.setAttribute('aria-invalid', text ? 'true' : 'false');
     };
@@ -678,6 +721,7 @@ export class GradlabWidget extends HTMLElement {
     const rangeText = `${show(min)} to ${show(max)}`;
 
     range.addEventListener('input', () => {
+      this._settling();
       setHint('');
       sync(fromRange(range.value), { fromRange: true });
       guarded(onInput, current);

@@ -32,7 +32,7 @@
 // newtonPoint (or null when H is singular), gradientPoint, learningRate, run ({status, steps,
 // loss} of the last gradient-descent run, or null).
 
-import { GradlabWidget, h } from './base.js';
+import { GradlabWidget, h, setText } from './base.js';
 import { HeatmapChart, COLORS } from '../charts/index.js';
 import { fmt } from './exam-math.js';
 
@@ -426,10 +426,10 @@ export class CurvatureHessian extends GradlabWidget {
     const [l1, l2] = s.eig.values;
     const [v1, v2] = s.eig.vectors;
     const pt = `(${num(s.point[0])}, ${num(s.point[1])})`;
-    this.mapHeading.textContent = `Loss around the point ${pt} — click or drag to move it`;
+    setText(this.mapHeading, `Loss around the point ${pt} — click or drag to move it`);
     this.xSlider.set(s.point[0]);
     this.ySlider.set(s.point[1]);
-    this.cells.forEach((c, i) => { c.textContent = num(s.H[i]); });
+    this.cells.forEach((c, i) => setText(c, num(s.H[i])));
     this.out.loss.set(s.loss);
     this.out.grad.text(`(${num(s.grad[0])}, ${num(s.grad[1])})`);
     this.out.l1.set(l1);
@@ -446,31 +446,31 @@ export class CurvatureHessian extends GradlabWidget {
     else if (l1 < 0 && l2 < 0) kind = 'Both curvatures are negative: the surface bends down in every direction here (dome-shaped).';
     else if (l1 > 0 && l2 < 0) kind = 'One curvature is positive and one negative: the surface is saddle-shaped here — up along one direction, down along the other.';
     else kind = 'One curvature is zero: the surface is flat along one direction here.';
-    this.kind.textContent = kind;
-    this.vectors.textContent = `Principal directions: λ₁ = ${num(l1)} along (${num(v1[0])}, ${num(v1[1])}); ` +
-      `λ₂ = ${num(l2)} along (${num(v2[0])}, ${num(v2[1])}).`;
-    this.gradLine.textContent = `Gradient step with η = ${num(s.lr)}: to (${num(s.gradPoint[0])}, ${num(s.gradPoint[1])}), ` +
-      `loss ${num(s.gradLoss)}.`;
-    this.newtonLine.textContent = s.newtonPoint
+    setText(this.kind, kind);
+    setText(this.vectors, `Principal directions: λ₁ = ${num(l1)} along (${num(v1[0])}, ${num(v1[1])}); ` +
+      `λ₂ = ${num(l2)} along (${num(v2[0])}, ${num(v2[1])}).`);
+    setText(this.gradLine, `Gradient step with η = ${num(s.lr)}: to (${num(s.gradPoint[0])}, ${num(s.gradPoint[1])}), ` +
+      `loss ${num(s.gradLoss)}.`);
+    setText(this.newtonLine, s.newtonPoint
       ? `Newton step −H⁻¹∇f = (${num(s.newton[0])}, ${num(s.newton[1])}): to (${num(s.newtonPoint[0])}, ` +
         `${num(s.newtonPoint[1])}), loss ${num(s.newtonLoss)}.`
-      : 'Newton step: none — H cannot be inverted here (a zero curvature).';
-    this.warn.textContent = l2 < 0 && s.newtonPoint
+      : 'Newton step: none — H cannot be inverted here (a zero curvature).');
+    setText(this.warn, l2 < 0 && s.newtonPoint
       ? (s.newtonLoss > s.loss
         ? 'Careful: H has a negative eigenvalue, and the Newton step goes uphill. Newton’s method looks for a ' +
           'point where the gradient is zero — here the saddle point — not for a minimum.'
         : 'H has a negative eigenvalue: Newton’s method heads for the nearest point where the gradient is zero, ' +
           'which need not be a minimum (on the saddle it is the saddle point itself).')
-      : '';
+      : '');
     if (s.run) {
       const r = s.run;
       const what = { converged: `converged after ${r.steps} steps`, diverged: `diverged after ${r.steps} steps (the loss blew up)`,
         running: `still going after ${r.steps} steps`, 'max-steps': `still going after ${r.steps} steps` }[r.status] ?? r.status;
       const rel = limit === null ? '' : (s.lr < limit ? ` (η = ${num(s.lr)} is below 2/λ₁ = ${num(limit)})`
         : ` (η = ${num(s.lr)} is at or above 2/λ₁ = ${num(limit)})`);
-      this.runLine.textContent = `Gradient descent from ${pt}: ${what}, loss ${num(r.loss)}${rel}.`;
+      setText(this.runLine, `Gradient descent from ${pt}: ${what}, loss ${num(r.loss)}${rel}.`);
     } else {
-      this.runLine.textContent = '';
+      setText(this.runLine, '');
     }
 
     const span = Math.min(this.view.xMax - this.view.xMin, this.view.yMax - this.view.yMin);

@@ -11,7 +11,7 @@
 // Events: 'gradlab-change' with detail {weight, bias, loss, step, status} after every change of
 // state (a step, a run frame, a moved point, new data, a new learning rate, a reset).
 
-import { GradlabWidget, h } from './base.js';
+import { GradlabWidget, h, setText } from './base.js';
 import { ScatterFit, LineChart, HeatmapChart } from '../charts/index.js';
 import { ExamClass, MAX_ROWS } from './exam-lab.js';
 import { fmt, fmtFactor } from './exam-math.js';
@@ -78,6 +78,7 @@ export class ExamScore extends GradlabWidget {
   `;
 
   setup(gl) {
+    this._chainLines = null; // the chain box below is new (setup runs again after a reconnect)
     const a = this.attrs;
     this.lab = this.own(new ExamClass(gl, { w: a.weight, b: a.bias, lr: a['learning-rate'] }));
     this.lab.loadDataset({ n: a.points, seed: a.seed, noise: a.noise });
@@ -376,8 +377,8 @@ export class ExamScore extends GradlabWidget {
     this.out.loss.set(s.loss);
     this.out.dW.set(s.dW);
     this.out.dB.set(s.dB);
-    this.divergedBox.textContent = s.status === 'diverged' ? DIVERGED_TEXT : '';
-    this.statusLine.textContent = this._statusText(s);
+    setText(this.divergedBox, s.status === 'diverged' ? DIVERGED_TEXT : '');
+    setText(this.statusLine, this._statusText(s));
     if (s.status === 'diverged' && this.looping) this.pause();
 
     if (st.scatterDirty) {
@@ -425,18 +426,29 @@ export class ExamScore extends GradlabWidget {
 
   _drawChain(s) {
     const { chain, fd, relW, relB } = this.lab.checks();
-    const verdict = (rel) => (rel < 1e-4
-      ? h('span', { class: 'es-ok' }, `relative difference ${fmt(rel, 2)} ✓`)
-      : h('span', { class: 'es-bad' }, `relative difference ${fmt(rel, 2)}`));
-    this.chainBox.replaceChildren(
-      h('p', {}, `With n = ${chain.n} students, error = prediction − score:`),
-      h('p', {}, `∂L/∂W = (2/n)·Σ(predᵢ − yᵢ)·xᵢ = 2 × mean(error × hours) = 2 × ${fmtFactor(chain.meanErrX)} = ${fmt(chain.dW)}`),
-      h('p', {}, `∂L/∂B = (2/n)·Σ(predᵢ − yᵢ) = 2 × mean(error) = 2 × ${fmtFactor(chain.meanErr)} = ${fmt(chain.dB)}`),
-      h('p', {}, `The engine says ∂L/∂W = ${fmt(s.dW)}, ∂L/∂B = ${fmt(s.dB)}.`),
-      h('p', {}, `Finite-difference check, h = ${fmt(fd.h, 2)}:`),
-      h('p', {}, `[L(W+h, B) − L(W−h, B)] / 2h = ${fmt(fd.dW)}; `, verdict(relW)),
-      h('p', {}, `[L(W, B+h) − L(W, B−h)] / 2h = ${fmt(fd.dB)}; `, verdict(relB)),
-    );
+    // Seven lines made once; a move rewrites the texts (and the verdicts' class) that changed.
+    if (!this._chainLines) {
+      this._chainLines = Array.from({ length: 7 }, () => h('span', {}));
+      this._verdicts = [h('span', {}), h('span', {})];
+      this.chainBox.replaceChildren(...this._chainLines.map((line, k) =>
+        h('p', {}, line, k === 5 ? this._verdicts[0] : k === 6 ? this._verdicts[1] : null)));
+    }
+    const texts = [
+      `With n = ${chain.n} students, error = prediction − score:`,
+      `∂L/∂W = (2/n)·Σ(predᵢ − yᵢ)·xᵢ = 2 × mean(error × hours) = 2 × ${fmtFactor(chain.meanErrX)} = ${fmt(chain.dW)}`,
+      `∂L/∂B = (2/n)·Σ(predᵢ − yᵢ) = 2 × mean(error) = 2 × ${fmtFactor(chain.meanErr)} = ${fmt(chain.dB)}`,
+      `The engine says ∂L/∂W = ${fmt(s.dW)}, ∂L/∂B = ${fmt(s.dB)}.`,
+      `Finite-difference check, h = ${fmt(fd.h, 2)}:`,
+      `[L(W+h, B) − L(W−h, B)] / 2h = ${fmt(fd.dW)}; `,
+      `[L(W, B+h) − L(W, B−h)] / 2h = ${fmt(fd.dB)}; `,
+    ];
+    texts.forEach((t, k) => setText(this._chainLines[k], t));
+    [relW, relB].forEach((rel, k) => {
+      const el = this._verdicts[k];
+      const ok = rel < 1e-4;
+      if (el.className !== (ok ? 'es-ok' : 'es-bad')) el.className = ok ? 'es-ok' : 'es-bad';
+      setText(el, `relative difference ${fmt(rel, 2)}${ok ? ' ✓' : ''}`);
+    });
   }
 
   _drawTable() {

@@ -30,7 +30,7 @@
 // normalEquations ({xtx: [[a, b], [b, c]], xty: [d, e], det}), history (losses, [0] = start),
 // startWeights (array of 2), learningRate, iterations.
 
-import { GradlabWidget, h } from './base.js';
+import { GradlabWidget, h, setText } from './base.js';
 import { HeatmapChart, LineChart, sampleIndices } from '../charts/index.js';
 import { fmt } from './exam-math.js';
 import { formatShort } from './format.js';
@@ -339,10 +339,10 @@ export class LinregCode extends GradlabWidget {
     this.map.update();
 
     const status = this.status;
-    this.diverged.textContent = status === 'diverged'
+    setText(this.diverged, status === 'diverged'
       ? `Diverged after ${s.step} iterations: with learning rate ${num(st.lr)} each step overshoots the ` +
         'steep direction of the valley by more than the last, and the engine stopped the run. Try a rate below about 0.145.'
-      : '';
+      : '');
     const where = `w = (${num(s.w[0])}, ${num(s.w[1])})`;
     const statusText = {
       ready: `Ready at ${where}: press Run for ${st.iterations} iterations.`,
@@ -353,25 +353,25 @@ export class LinregCode extends GradlabWidget {
       converged: `Converged after ${s.step} iterations at ${where}: the slope is flat, so the steps stopped.`,
       diverged: `Stopped: diverged after ${s.step} iterations.`,
     }[status];
-    this.statusLine.textContent = statusText;
+    setText(this.statusLine, statusText);
 
     const ne = this.normal;
     const [[a, b], [, c]] = ne.xtx;
-    this.normalText[0].textContent = `From the data: XᵀX = [[${num(a)}, ${num(b)}], [${num(b)}, ${num(c)}]], ` +
-      `Xᵀy = (${num(ne.xty[0])}, ${num(ne.xty[1])}).`;
-    this.normalText[1].textContent = `Determinant ${num(a)}·${num(c)} − ${num(b)}² = ${num(ne.det)}, so ` +
-      `w* = (${num(ne.w[0])}, ${num(ne.w[1])}) exactly, with loss ${fmt(this.exactLoss, 3)}.`;
-    this.normalText[2].textContent = s.step === 0
+    setText(this.normalText[0], `From the data: XᵀX = [[${num(a)}, ${num(b)}], [${num(b)}, ${num(c)}]], ` +
+      `Xᵀy = (${num(ne.xty[0])}, ${num(ne.xty[1])}).`);
+    setText(this.normalText[1], `Determinant ${num(a)}·${num(c)} − ${num(b)}² = ${num(ne.det)}, so ` +
+      `w* = (${num(ne.w[0])}, ${num(ne.w[1])}) exactly, with loss ${fmt(this.exactLoss, 3)}.`);
+    setText(this.normalText[2], s.step === 0
       ? `Gradient descent starts ${num(s.distance)} away from w*.`
-      : `After ${s.step} iterations gradient descent is ${num(s.distance)} away from w*.`;
+      : `After ${s.step} iterations gradient descent is ${num(s.distance)} away from w*.`);
 
     const start = st.startWeights.map((v) => (Number.isInteger(v) ? `${v}.0` : String(v)));
     const printed = `w = [${s.w.map((v) => (Number.isFinite(v) ? v.toFixed(4) : 'overflow')).join(', ')}]` +
       `  loss = ${Number.isFinite(s.loss) ? s.loss.toFixed(6) : 'overflow'}`;
     const done = s.step >= st.iterations || status === 'converged' || status === 'diverged';
-    this.code.textContent = `w = [${start.join(', ')}]   # ${st.start === 'random' ? `random start, seed ${st.seed}` : 'fixed start'}\n` +
+    setText(this.code, `w = [${start.join(', ')}]   # ${st.start === 'random' ? `random start, seed ${st.seed}` : 'fixed start'}\n` +
       `lr = ${st.lr}\nsteps = ${st.iterations}\n# ...the loop above...\n` +
-      (done ? `# prints: ${printed}` : `# after ${s.step} of ${st.iterations} steps:\n# ${printed}`);
+      (done ? `# prints: ${printed}` : `# after ${s.step} of ${st.iterations} steps:\n# ${printed}`));
   }
 
   // --- public properties --------------------------------------------------------------------

@@ -26,7 +26,7 @@
 // Properties (read-only): kind, predictions, targets, loss (of the chosen kind), gradient
 // (∂loss/∂ŷᵢ, array), terms (each row's term, array), losses ({mse, mae, huber}).
 
-import { GradlabWidget, h } from './base.js';
+import { GradlabWidget, fillRows, h, setText } from './base.js';
 import { BaseChart, axis, COLORS } from '../charts/index.js';
 import { fmt } from './exam-math.js';
 
@@ -291,21 +291,18 @@ export class LossCompare extends GradlabWidget {
       row.slider.set(s.preds[i]);
       row.grad.set(s.gradient[i]);
     });
-    this.tableCaption.textContent = `${info.long}, example by example (ŷ predicted, y actual): ` +
-      `${info.term}${s.kind === 'huber' ? ` (δ = ${num(this.attrs.delta)})` : ''}`;
-    this.termHead.textContent = s.kind === 'mse' ? '(ŷ − y)²' : s.kind === 'mae' ? '|ŷ − y|' : 'Huber term';
-    this.tableBody.replaceChildren(...s.preds.map((p, i) => h('tr', {},
-      h('td', {}, String(i + 1)), h('td', {}, num(p)), h('td', {}, num(s.targets[i])),
-      h('td', {}, num(s.errors[i])), h('td', {}, num(s.terms[i])), h('td', {}, num(s.gradient[i])))));
+    setText(this.tableCaption, `${info.long}, example by example (ŷ predicted, y actual): ` +
+      `${info.term}${s.kind === 'huber' ? ` (δ = ${num(this.attrs.delta)})` : ''}`);
+    setText(this.termHead, s.kind === 'mse' ? '(ŷ − y)²' : s.kind === 'mae' ? '|ŷ − y|' : 'Huber term');
+    fillRows(this.tableBody, s.preds.map((p, i) => [String(i + 1), num(p), num(s.targets[i]),
+      num(s.errors[i]), num(s.terms[i]), num(s.gradient[i])]));
     const sum = s.terms.reduce((a, b) => a + b, 0);
-    this.tableFoot.replaceChildren(h('tr', {},
-      h('th', { scope: 'row' }, 'mean'), h('td', {}), h('td', {}), h('td', {}),
-      h('td', {}, num(s.loss)), h('td', {})));
-    this.sumLine.textContent = `${info.name} = (${s.terms.map(num).join(' + ')}) / ${n} = ${num(sum)} / ${n} = ` +
-      `${num(s.loss)}`;
+    fillRows(this.tableFoot, [['mean', '', '', '', num(s.loss), '']], { rowHeader: true });
+    setText(this.sumLine, `${info.name} = (${s.terms.map(num).join(' + ')}) / ${n} = ${num(sum)} / ${n} = ` +
+      `${num(s.loss)}`);
     const worst = s.terms.indexOf(Math.max(...s.terms));
     const share = sum > 0 ? s.terms[worst] / sum : 0;
-    this.note.textContent = sum > 0
+    setText(this.note, sum > 0
       ? `Example ${worst + 1} contributes ${(share * 100).toFixed(1)}% of the total. ` +
         (s.kind === 'mae'
           ? `With MAE every slope has the same size, 1/${n} = ${num(1 / n)}, however big the miss.`
@@ -313,7 +310,7 @@ export class LossCompare extends GradlabWidget {
             ? `Huber squares misses up to δ = ${num(this.attrs.delta)} and counts bigger ones in proportion, ` +
               `so no slope is larger than δ/${n} = ${num(this.attrs.delta / n)}.`
             : 'Squaring makes the slope grow with the miss: the worst prediction gets the strongest push.')
-      : 'Every prediction is exact: the loss is zero and so is every slope.';
+      : 'Every prediction is exact: the loss is zero and so is every slope.');
     this.chart.set(this._curveData, s.kind, s.errors.map((r, i) => ({ x: r, y: s.terms[i] })), this._range);
     this.chart.update();
   }

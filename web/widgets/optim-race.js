@@ -41,7 +41,7 @@
 // reachedAt, settings}), landscape, start ([x, y]), threshold, running (boolean), step (the
 // race's step count). Methods: stepOnce(), run(), pause(), reset().
 
-import { GradlabWidget, h, formatShort } from './base.js';
+import { GradlabWidget, h, formatShort, setText } from './base.js';
 import { HeatmapChart, LineChart } from '../charts/index.js';
 import { fmt } from './exam-math.js';
 
@@ -442,6 +442,8 @@ export class OptimRace extends GradlabWidget {
   `;
 
   setup(gl) {
+    this._rowsKey = null; // the table and legend below are new (setup runs again after a reconnect)
+    this._legendKey = null;
     this.race = this.own(new Race(gl));
     this.state = { announced: false };
 
@@ -748,28 +750,39 @@ export class OptimRace extends GradlabWidget {
     }
 
     const saddle = this.state.landscape === 'saddle';
-    this.tableCaption.textContent = saddle
+    setText(this.tableCaption, saddle
       ? 'Results — “steps to target” counts the steps until the loss fell below −1 (off the saddle)'
-      : `Results — “steps to target” counts the steps until the loss fell below ${fmt(this.state.threshold)}`;
-    this.tableBody.replaceChildren(...snaps.filter((s) => s.enabled).map((s) => {
-      const r = race.racers.find((x) => x.id === s.id);
-      const point = s.point.length ? `(${s.point.map(num).join(', ')})` : '—';
-      return h('tr', { 'data-racer': s.id },
-        h('th', { scope: 'row' }, swatch(r), s.label),
-        h('td', { class: `or-${s.status}` }, STATUS_TEXT[s.status]),
-        h('td', {}, String(s.steps)),
-        h('td', {}, s.status === 'error' ? '—' : num(s.loss)),
-        h('td', { class: 'or-point' }, point),
-        h('td', {}, s.reachedAt === null ? 'not yet' : String(s.reachedAt)));
-    }));
+      : `Results — “steps to target” counts the steps until the loss fell below ${fmt(this.state.threshold)}`);
+    // The rows are rebuilt when a racer is switched or changes status; otherwise only the
+    // numbers in them are rewritten.
+    const shown = snaps.filter((s) => s.enabled);
+    const cells = (s) => [String(s.steps), s.status === 'error' ? '—' : num(s.loss),
+      s.point.length ? `(${s.point.map(num).join(', ')})` : '—', s.reachedAt === null ? 'not yet' : String(s.reachedAt)];
+    const rowsKey = shown.map((s) => `${s.id}:${s.status}`).join();
+    if (rowsKey !== this._rowsKey) {
+      this._rowsKey = rowsKey;
+      this.tableBody.replaceChildren(...shown.map((s) => {
+        const r = race.racers.find((x) => x.id === s.id);
+        const [steps, loss, point, reached] = cells(s);
+        return h('tr', { 'data-racer': s.id },
+          h('th', { scope: 'row' }, swatch(r), s.label),
+          h('td', { class: `or-${s.status}` }, STATUS_TEXT[s.status]),
+          h('td', {}, steps),
+          h('td', {}, loss),
+          h('td', { class: 'or-point' }, point),
+          h('td', {}, reached));
+      }));
+    } else {
+      shown.forEach((s, i) => cells(s).forEach((text, k) => setText(this.tableBody.rows[i].cells[k + 2], text)));
+    }
 
     const errors = race.racers.filter((r) => r.enabled && r.error);
-    this.note.textContent = errors.map((r) => `${r.label}: ${r.error}.`).join(' ');
+    let note = errors.map((r) => `${r.label}: ${r.error}.`).join(' ');
     if (this.state.landscape === 'bowl') {
       const k = this.conditionSlider.value;
-      this.note.textContent += `${this.note.textContent ? ' ' : ''}On this bowl plain gradient descent ` +
-        `(SGD) is stable only for η < 2/κ = ${num(2 / k)}.`;
+      note += `${note ? ' ' : ''}On this bowl plain gradient descent (SGD) is stable only for η < 2/κ = ${num(2 / k)}.`;
     }
+    setText(this.note, note);
 
     const running = on.filter((r) => race.active(r)).length;
     const done = snaps.filter((s) => s.enabled && s.reachedAt !== null)
@@ -783,7 +796,7 @@ export class OptimRace extends GradlabWidget {
     if (done.length && race.step > 0) {
       text += ` First to the target: ${done[0].label} (${done[0].reachedAt} steps).`;
     }
-    this.statusLine.textContent = text;
+    setText(this.statusLine, text);
   }
 
   // --- public properties --------------------------------------------------------------------
