@@ -139,6 +139,8 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
     const start = log.find((e) => e[3] === 'start');
     assert.ok(Math.abs(start[1] - 0) < 0.05 && Math.abs(start[2] - 1) < 0.05, JSON.stringify(start));
     assert.ok(log.some((e) => e[3] === 'end'));
+    // Arrow keys move from the point drawn last; the chart draws the new path on the next frame.
+    await frames(page, 2);
     await canvas.focus();
     await page.keyboard.press('ArrowRight');
     log = await page.evaluate(() => window.harnessLog.filter((e) => e[3] === 'key'));
