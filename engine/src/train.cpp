@@ -16,6 +16,11 @@ bool all_finite(const std::vector<double>& v) {
   return std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); });
 }
 
+/// Whether a batch size covers every example (0 = full batch; no examples = a plain function).
+bool covers_all(std::size_t batch, std::size_t examples) {
+  return batch == 0 || examples == 0 || batch >= examples;
+}
+
 double inf_norm(const std::vector<double>& v) {
   double m = 0;
   for (double x : v) m = std::max(m, std::abs(x));
@@ -64,7 +69,7 @@ Trainer::~Trainer() = default;
 double Trainer::evaluate(double* grad) {
   const std::size_t examples = m_objective->num_examples();
   const std::size_t batch = m_options.batch_size;
-  if (batch == 0 || examples == 0 || batch >= examples) return m_objective->evaluate(grad);
+  if (covers_all(batch, examples)) return m_objective->evaluate(grad);
   if (m_batch_begin >= examples) m_batch_begin = 0;  // the data shrank since the last step
   const std::size_t end = std::min(m_batch_begin + batch, examples);
   return m_objective->evaluate_batch(m_objective->parameters().data(), grad, m_batch_begin, end);
@@ -130,9 +135,7 @@ GRADLAB_COLD void Trainer::reset(const std::vector<double>& params) {
 }
 
 bool Trainer::full_batch() const {
-  const std::size_t examples = m_objective->num_examples();
-  const std::size_t batch = m_options.batch_size;
-  return batch == 0 || examples == 0 || batch >= examples;
+  return covers_all(m_options.batch_size, m_objective->num_examples());
 }
 
 // One step of the loop, shared by step() and run()'s fused loop: update(p, g, n) moves the
@@ -204,7 +207,7 @@ Status Trainer::step() {
       [this](double* grad) {
         const std::size_t examples = m_objective->num_examples();
         const std::size_t batch = m_options.batch_size;
-        if (batch > 0 && examples > batch) {
+        if (!covers_all(batch, examples)) {  // the next mini-batch
           m_batch_begin += batch;
           if (m_batch_begin >= examples) m_batch_begin = 0;
         }
