@@ -13,7 +13,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startCourseSite } from './fixtures/course/server.mjs';
 import {
-  assertNoProblems, deepText, distDir, launchBrowser, openPage, repoRoot, startSite, waitForWidgets,
+  assertNoProblems, deepText, distDir, launchBrowser, openPage, startSite, waitForWidgets,
+  withSiteAndBrowser,
 } from './helpers.mjs';
 
 const num = (text) => Number(String(text).replace(/\u2212/g, '-').replace(/[^\d.eE+-]/g, ''));
@@ -235,14 +236,7 @@ async function expectFits(fit, timeout = 10000) {
 
 describe('share links, state files and learning records', () => {
   let site, browser;
-  before(async () => {
-    site = await startSite(distDir());
-    browser = await launchBrowser({ viewport: { width: 1200, height: 2400 } });
-  });
-  after(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  withSiteAndBrowser((s, b) => { site = s; browser = b; }, { viewport: { width: 1200, height: 2400 } });
 
   const shareButton = (widget) => widget.getByRole('button', { name: 'Share / Embed' });
   const field = (widget, label) => widget.getByLabel(label, { exact: true });

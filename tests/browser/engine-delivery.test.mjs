@@ -14,9 +14,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  assertNoProblems, distDir, launchBrowser, openPage, startSite, waitForWidgets,
+  assertNoProblems, distDir, openPage, waitForWidgets, withSiteAndBrowser,
 } from './helpers.mjs';
 
 // The performance issue's budget: 100 KB (100,000 bytes) gzipped for the .wasm and the .mjs together.
@@ -25,14 +25,7 @@ const BUDGET_GZ = 100_000; // bytes, .wasm + .mjs, gzip -9
 describe('engine delivery', () => {
   let site;
   let browser;
-  before(async () => {
-    site = await startSite(distDir());
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  withSiteAndBrowser((s, b) => { site = s; browser = b; });
 
   test('dist/assets has the module and its wasm, within the gzip budget', async () => {
     const dist = distDir();

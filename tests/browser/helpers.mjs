@@ -16,6 +16,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
@@ -63,6 +64,26 @@ export async function launchBrowser({ viewport = { width: 1280, height: 900 }, r
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * For the enclosing describe(): serves the built site and launches a browser before its tests
+ * (handing both to `ready`), and closes them after.
+ *   let site, browser;
+ *   withSiteAndBrowser((s, b) => { site = s; browser = b; });
+ */
+export function withSiteAndBrowser(ready, browserOptions) {
+  let site;
+  let browser;
+  before(async () => {
+    site = await startSite(distDir());
+    browser = await launchBrowser(browserOptions);
+    ready(site, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+  });
 }
 
 /**

@@ -8,10 +8,9 @@
 
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  checkPage, close, distDir, launchBrowser, openPage, screenshot, startSite, waitForWidgets,
-  widgetShot,
+  checkPage, close, openPage, screenshot, waitForWidgets, widgetShot, withSiteAndBrowser,
 } from './helpers.mjs';
 
 // --- independent oracles --------------------------------------------------------------------
@@ -45,15 +44,7 @@ const racer = (w, id) => w.evaluate((el, rid) => el.racers.find((r) => r.id === 
 describe('lessons: optimizers, curvature, practice', () => {
   let site;
   let browser;
-
-  before(async () => {
-    site = await startSite(distDir());
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  withSiteAndBrowser((s, b) => { site = s; browser = b; });
 
   test('optimizers: first steps match PyTorch by hand; race results on the κ = 50 bowl', async () => {
     const { page, problems } = await openPage(browser, `${site.url}lessons/optimizers.html`);

@@ -7,10 +7,10 @@
 
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  assertNoProblems, checkPage, close, distDir, expectNoBadNumbers, launchBrowser, openPage,
-  readout, screenshot, shown, startSite, waitForWidgets, widgetShot,
+  assertNoProblems, checkPage, close, expectNoBadNumbers, openPage, readout, screenshot, shown,
+  waitForWidgets, widgetShot, withSiteAndBrowser,
 } from './helpers.mjs';
 
 // --- independent oracles --------------------------------------------------------------------
@@ -37,15 +37,7 @@ function descend(df, x0, lr, n = 5000, tol = 1e-6) {
 describe('lessons: derivatives, partial derivatives, gradient descent', () => {
   let site;
   let browser;
-
-  before(async () => {
-    site = await startSite(distDir());
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  withSiteAndBrowser((s, b) => { site = s; browser = b; });
 
   test('derivatives: secant slope 6.01 and derivative 6 at x = 3, h = 0.01; controls work', async () => {
     const { page, problems } = await openPage(browser, `${site.url}lessons/derivatives.html`);

@@ -8,10 +8,10 @@
 
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  assertNoProblems, checkPage, close, closeAll, distDir, expectNoBadNumbers, launchBrowser,
-  openPage, readout, screenshot, shown, startSite, waitForWidgets, widgetShot,
+  assertNoProblems, checkPage, close, closeAll, expectNoBadNumbers, openPage, readout, screenshot,
+  shown, waitForWidgets, widgetShot, withSiteAndBrowser,
 } from './helpers.mjs';
 
 // --- independent oracles --------------------------------------------------------------------
@@ -60,15 +60,7 @@ function linreg(w0, lr, steps) {
 describe('lessons: loss functions, chain rule, linear regression in code', () => {
   let site;
   let browser;
-
-  before(async () => {
-    site = await startSite(distDir());
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  withSiteAndBrowser((s, b) => { site = s; browser = b; });
 
   test('loss functions: MSE 0.1 term by term, MAE / Huber / outlier, cross-entropy −ln p', async () => {
     const { page, problems } = await openPage(browser, `${site.url}lessons/loss-functions.html`);

@@ -8,10 +8,10 @@
 
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  checkPage, close, distDir, frames, launchBrowser, openPage, parseShown, readout, screenshot, shown,
-  startSite, waitForWidgets, widgetShot,
+  checkPage, close, frames, openPage, parseShown, readout, screenshot, shown, waitForWidgets,
+  widgetShot, withSiteAndBrowser,
 } from './helpers.mjs';
 
 // --- independent oracles --------------------------------------------------------------------
@@ -55,15 +55,7 @@ const relClose = (a, b, rel, what) =>
 describe('lessons: backpropagation, attribution', () => {
   let site;
   let browser;
-
-  before(async () => {
-    site = await startSite(distDir());
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  withSiteAndBrowser((s, b) => { site = s; browser = b; });
 
   test('backpropagation by hand: forward and backward one node at a time, the lesson\'s numbers', async () => {
     const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`);
