@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <map>
 #include <memory>
@@ -43,6 +44,25 @@
 using emscripten::val;
 
 namespace gradlab::wasm {
+
+/// A property name as a JS string, made once per distinct name and kept: obj[key("x")],
+/// obj.set(key("x"), v).
+/// NOTE: val's obj["x"] and obj.set("x", v) decode the C string into a fresh JS string on
+/// every call, a crossing of its own; gl.trainer() reads a dozen fields and layout() writes
+/// four per block, so the names are cached. A few dozen distinct names exist, compared by text
+/// (one caller builds names at run time). The deque keeps references stable as it grows, and
+/// is never destroyed, so no JS handle is released at exit.
+const val& key(const char* name) {
+  struct Key {
+    std::string name;
+    val js;
+  };
+  static auto* keys = new std::deque<Key>();
+  for (const Key& k : *keys)
+    if (k.name == name) return k.js;
+  keys->push_back({name, val(name)});
+  return keys->back().js;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -118,14 +138,15 @@ val memory_stats() {
   const struct mallinfo info = mallinfo();
   volatile char probe = 0;
   val out = val::object();
-  out.set("allocated", static_cast<double>(info.uordblks));
-  out.set("heap", val::module_property("HEAP8")["length"]);
-  out.set("stack", static_cast<double>(reinterpret_cast<std::uintptr_t>(&probe)));
+  out.set(key("allocated"), static_cast<double>(info.uordblks));
+  out.set(key("heap"), val::module_property("HEAP8")[key("length")]);
+  out.set(key("stack"), static_cast<double>(reinterpret_cast<std::uintptr_t>(&probe)));
   return out;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Conversions (JS -> C++ validate; C++ -> JS copy)
+
 
 /// A copy of n doubles as a fresh Float64Array.
 val to_f64(const double* data, std::size_t n) {
@@ -138,7 +159,7 @@ std::string type_of(const val& v) { return v.typeOf().as<std::string>(); }
 /// Numbers from a JS array or typed array (the wrapper always passes a Float64Array).
 std::vector<double> to_vector(const val& v, const std::string& what) {
   if (v.isUndefined() || v.isNull()) throw input_error(what + " must be an array of numbers");
-  const val length_js = v["length"];
+  const val length_js = v[key("length")];
   if (!length_js.isNumber()) throw input_error(what + " must be an array of numbers");
   const double length = length_js.as<double>();
   if (!(length >= 0 && length <= 5e7))
@@ -158,10 +179,33 @@ std::vector<double> to_finite_vector(const val& v, const std::string& what) {
 // would allocate and concatenate strings on every call, which measured as a third of the cost
 // of gl.model() and gl.trainer().
 
+/// A JS spec object, and, once check_fields has listed its keys, which fields it has.
+/// NOTE: every field read is three or four crossings into JS (get, type test, conversion,
+/// release), ~1 us each in Chromium; an optimizer spec has 14 possible fields and a widget
+/// usually sets two. With the keys known, an absent field is answered here. A plain val
+/// converts implicitly (keys unknown: every read asks JS).
+struct Fields {
+  Fields(const val& o) : obj(o) {}  // NOLINT: implicit on purpose
+  Fields(const val& o, std::vector<std::string> k) : obj(o), keys(std::move(k)), known(true) {}
+
+  /// False only when the keys are known and name is not among them.
+  bool may_have(const char* name) const {
+    if (!known) return true;
+    for (const std::string& k : keys)
+      if (k == name) return true;
+    return false;
+  }
+
+  const val& obj;
+  std::vector<std::string> keys;
+  bool known = false;
+};
+
 /// obj[field] as a finite number; fallback when the field is absent (undefined).
-double number_field(const val& obj, const char* field, double fallback) {
-  if (obj.isUndefined() || obj.isNull()) return fallback;
-  const val v = obj[field];
+double number_field(const Fields& spec, const char* field, double fallback) {
+  const val& obj = spec.obj;
+  if (obj.isUndefined() || obj.isNull() || !spec.may_have(field)) return fallback;
+  const val v = obj[key(field)];
   if (v.isUndefined()) return fallback;
   if (!v.isNumber())
     throw input_error(std::string(field) + " must be a number, not a " + type_of(v));
@@ -171,14 +215,15 @@ double number_field(const val& obj, const char* field, double fallback) {
 }
 
 /// obj[field] as a finite number; required.
-double number_field(const val& obj, const char* field) {
-  if (obj.isUndefined() || obj.isNull() || obj[field].isUndefined())
-    throw input_error(std::string("missing field \"") + field + "\"");
-  return number_field(obj, field, 0.0);
+double number_field(const Fields& spec, const char* field) {
+  const double missing = std::numeric_limits<double>::infinity();  // number_field never returns it
+  const double x = number_field(spec, field, missing);
+  if (x == missing) throw input_error(std::string("missing field \"") + field + "\"");
+  return x;
 }
 
 /// obj[field] as a non-negative integer within [lo, hi].
-std::size_t count_field(const val& obj, const char* field, double fallback, double lo, double hi) {
+std::size_t count_field(const Fields& obj, const char* field, double fallback, double lo, double hi) {
   hi = std::min(hi, static_cast<double>(std::numeric_limits<std::uint32_t>::max()));
   const double x = number_field(obj, field, fallback);
   if (!(x == std::floor(x) && x >= lo && x <= hi))
@@ -189,25 +234,27 @@ std::size_t count_field(const val& obj, const char* field, double fallback, doub
 }
 
 /// obj[field] as a seed: an integer in [0, 2^53) (uint64 on both builds; size_t is 32-bit in wasm).
-std::uint64_t seed_field(const val& obj, const char* field, double fallback) {
+std::uint64_t seed_field(const Fields& obj, const char* field, double fallback) {
   const double x = number_field(obj, field, fallback);
   if (!(x == std::floor(x) && x >= 0 && x <= 9007199254740991.0))
     throw range_error(std::string(field) + " must be an integer in [0, 2^53)");
   return static_cast<std::uint64_t>(x);
 }
 
-std::string string_field(const val& obj, const char* field, const std::string& fallback) {
-  if (obj.isUndefined() || obj.isNull()) return fallback;
-  const val v = obj[field];
+std::string string_field(const Fields& spec, const char* field, const std::string& fallback) {
+  const val& obj = spec.obj;
+  if (obj.isUndefined() || obj.isNull() || !spec.may_have(field)) return fallback;
+  const val v = obj[key(field)];
   if (v.isUndefined()) return fallback;
   if (!v.isString())
     throw input_error(std::string(field) + " must be a string, not a " + type_of(v));
   return v.as<std::string>();
 }
 
-bool bool_field(const val& obj, const char* field, bool fallback) {
-  if (obj.isUndefined() || obj.isNull()) return fallback;
-  const val v = obj[field];
+bool bool_field(const Fields& spec, const char* field, bool fallback) {
+  const val& obj = spec.obj;
+  if (obj.isUndefined() || obj.isNull() || !spec.may_have(field)) return fallback;
+  const val v = obj[key(field)];
   if (v.isUndefined()) return fallback;
   if (v.isTrue()) return true;
   if (v.isFalse()) return false;
@@ -234,8 +281,8 @@ val loss_eval(const std::string& kind, const val& pred, const val& target, doubl
     std::vector<double> grad(p.size());
     const double value = loss::evaluate(k, p.data(), t.data(), rows, cols, grad.data(), delta);
     val out = val::object();
-    out.set("loss", value);
-    out.set("gradient", to_f64(grad));
+    out.set(key("loss"), value);
+    out.set(key("gradient"), to_f64(grad));
     return out;
   });
 }
@@ -245,11 +292,11 @@ val loss_eval(const std::string& kind, const val& pred, const val& target, doubl
 
 val dataset_to_js(const Dataset& d) {
   val out = val::object();
-  out.set("x", to_f64(d.x.data(), d.x.size()));
-  out.set("y", to_f64(d.y.data(), d.y.size()));
-  out.set("rows", static_cast<double>(d.rows()));
-  out.set("inputs", static_cast<double>(d.inputs()));
-  out.set("outputs", static_cast<double>(d.outputs()));
+  out.set(key("x"), to_f64(d.x.data(), d.x.size()));
+  out.set(key("y"), to_f64(d.y.data(), d.y.size()));
+  out.set(key("rows"), static_cast<double>(d.rows()));
+  out.set(key("inputs"), static_cast<double>(d.inputs()));
+  out.set(key("outputs"), static_cast<double>(d.outputs()));
   return out;
 }
 
@@ -319,22 +366,22 @@ val shape_to_js(const Shape& shape) {
 
 val gradcheck_to_js(const GradCheckResult& r) {
   val out = val::object();
-  out.set("maxRelError", r.max_rel_error);
-  out.set("ok", r.ok);
-  out.set("tolerance", r.tolerance);
-  out.set("value", r.value);
-  out.set("analytic", to_f64(r.analytic));
-  out.set("numeric", to_f64(r.numeric));
+  out.set(key("maxRelError"), r.max_rel_error);
+  out.set(key("ok"), r.ok);
+  out.set(key("tolerance"), r.tolerance);
+  out.set(key("value"), r.value);
+  out.set(key("analytic"), to_f64(r.analytic));
+  out.set(key("numeric"), to_f64(r.numeric));
   val parts = val::array();
   for (const GradCheckPart& part : r.parts) {
     val p = val::object();
-    p.set("name", part.name);
-    p.set("offset", static_cast<double>(part.offset));
-    p.set("size", static_cast<double>(part.size));
-    p.set("maxRelError", part.max_rel_error);
+    p.set(key("name"), part.name);
+    p.set(key("offset"), static_cast<double>(part.offset));
+    p.set(key("size"), static_cast<double>(part.size));
+    p.set(key("maxRelError"), part.max_rel_error);
     parts.call<void>("push", p);
   }
-  out.set("parts", parts);
+  out.set(key("parts"), parts);
   return out;
 }
 
@@ -348,7 +395,7 @@ double op_attr(const val& attr) {
   }
   require(type_of(attr) == "object", "an op attribute must be a number or an object");
   for (const char* field : {"exponent", "p", "slope", "delta"}) {
-    if (!attr[field].isUndefined()) return number_field(attr, field);
+    if (!attr[key(field)].isUndefined()) return number_field(attr, field);
   }
   return std::numeric_limits<double>::quiet_NaN();
 }
@@ -401,16 +448,16 @@ class JsGraph {
       for (Id id = 0; id < m_graph.size(); ++id) {
         const Node& node = m_graph.node(id);
         val n = val::object();
-        n.set("id", static_cast<double>(id));
-        n.set("op", node.op_name());
-        n.set("name", node.name);
+        n.set(key("id"), static_cast<double>(id));
+        n.set(key("op"), node.op_name());
+        n.set(key("name"), node.name);
         val inputs = val::array();
         for (Id input : node.inputs) inputs.call<void>("push", static_cast<double>(input));
-        n.set("inputs", inputs);
-        n.set("shape", shape_to_js(Shape(node.value.shape().begin(), node.value.shape().end())));
-        if (!std::isnan(node.attr)) n.set("attr", node.attr);
-        n.set("value", array_to_js(node.value));
-        n.set("grad", array_to_js(node.grad));
+        n.set(key("inputs"), inputs);
+        n.set(key("shape"), shape_to_js(Shape(node.value.shape().begin(), node.value.shape().end())));
+        if (!std::isnan(node.attr)) n.set(key("attr"), node.attr);
+        n.set(key("value"), array_to_js(node.value));
+        n.set(key("grad"), array_to_js(node.grad));
         out.call<void>("push", n);
       }
       return out;
@@ -438,17 +485,28 @@ val op_names_js() {
 // Models and functions: one JS type for every Objective
 
 /// The own enumerable keys of a JS object.
+/// NOTE: fetched as one string, Object.keys(obj).join("\0"), and split here: one conversion
+/// instead of a get and a conversion per key. (A key containing NUL would be split in two;
+/// no spec field has one, and the pieces are still checked against the allowed names.)
 std::vector<std::string> keys_of(const val& obj) {
-  const val keys = val::global("Object").call<val>("keys", obj);
+  static const val& object = *new val(val::global("Object"));
+  static const val& separator = *new val(std::string(1, '\0'));
+  const val keys = object.call<val>("keys", obj);
+  const auto joined = keys.call<std::string>("join", separator);
   std::vector<std::string> out;
-  const auto n = keys["length"].as<std::size_t>();
-  for (std::size_t k = 0; k < n; ++k) out.push_back(keys[k].as<std::string>());
+  if (joined.empty() && keys[key("length")].as<double>() == 0) return out;
+  std::size_t start = 0;
+  for (std::size_t end; (end = joined.find('\0', start)) != std::string::npos; start = end + 1)
+    out.push_back(joined.substr(start, end - start));
+  out.push_back(joined.substr(start));
   return out;
 }
 
-/// Rejects fields a spec of this type does not have (a typo must not pass silently).
-void check_fields(const val& spec, const char* type, std::initializer_list<const char*> allowed) {
-  for (const std::string& key : keys_of(spec)) {
+/// Rejects fields a spec of this type does not have (a typo must not pass silently), and
+/// returns the spec with its keys known.
+Fields check_fields(const val& spec, const char* type, std::initializer_list<const char*> allowed) {
+  std::vector<std::string> keys = keys_of(spec);
+  for (const std::string& key : keys) {
     bool ok = false;
     for (const char* a : allowed) ok = ok || key == a;
     if (ok) continue;
@@ -457,6 +515,7 @@ void check_fields(const val& spec, const char* type, std::initializer_list<const
     throw input_error("unknown field \"" + key + "\" in a " + type + " spec (fields: " + list +
                       ")");
   }
+  return Fields(spec, std::move(keys));
 }
 
 std::vector<std::size_t> to_sizes(const val& v, const char* field) {
@@ -475,7 +534,7 @@ std::vector<std::string> to_strings(const val& v, const char* field) {
   if (!v.isArray())
     throw input_error(std::string(field) + " must be an array of names");
   std::vector<std::string> out;
-  const auto n = v["length"].as<std::size_t>();
+  const auto n = v[key("length")].as<std::size_t>();
   for (std::size_t k = 0; k < n; ++k) {
     if (!v[k].isString())
       throw input_error(std::string(field) + " must be an array of names");
@@ -516,10 +575,10 @@ class JsModel {
       val out = val::array();
       for (const ParamBlock& b : obj().layout()) {
         val block = val::object();
-        block.set("name", b.name);
-        block.set("rows", static_cast<double>(b.rows));
-        block.set("cols", static_cast<double>(b.cols));
-        block.set("offset", static_cast<double>(b.offset));
+        block.set(key("name"), b.name);
+        block.set(key("rows"), static_cast<double>(b.rows));
+        block.set(key("cols"), static_cast<double>(b.cols));
+        block.set(key("offset"), static_cast<double>(b.offset));
         out.call<void>("push", block);
       }
       return out;
@@ -564,8 +623,8 @@ class JsModel {
         loss = f.evaluate_at(x.data(), grad.data());
       }
       val out = val::object();
-      out.set("loss", loss);
-      out.set("gradient", to_f64(grad));
+      out.set(key("loss"), loss);
+      out.set(key("gradient"), to_f64(grad));
       return out;
     });
   }
@@ -664,38 +723,38 @@ class JsModel {
   val info() {
     return guard([&] {
       val out = val::object();
-      out.set("type", type());
-      out.set("size", size());
+      out.set(key("type"), type());
+      out.set(key("size"), size());
       if (m_model) {
-        out.set("inputs", static_cast<double>(m_model->inputs()));
-        out.set("outputs", static_cast<double>(m_model->outputs()));
-        out.set("loss", loss::name(m_model->loss_kind()));
-        out.set("examples", static_cast<double>(m_model->num_examples()));
+        out.set(key("inputs"), static_cast<double>(m_model->inputs()));
+        out.set(key("outputs"), static_cast<double>(m_model->outputs()));
+        out.set(key("loss"), loss::name(m_model->loss_kind()));
+        out.set(key("examples"), static_cast<double>(m_model->num_examples()));
         if (auto* mlp = dynamic_cast<MLP*>(m_model)) {
           val sizes = val::array();
           for (std::size_t w : mlp->sizes()) sizes.call<void>("push", static_cast<double>(w));
-          out.set("sizes", sizes);
+          out.set(key("sizes"), sizes);
           val acts = val::array();
           for (Activation a : mlp->activations()) acts.call<void>("push", activation_name(a));
-          out.set("activations", acts);
+          out.set(key("activations"), acts);
         }
       } else if (m_function) {
         const Function& f = *m_function;
-        out.set("name", f.name());
-        out.set("formula", f.formula());
+        out.set(key("name"), f.name());
+        out.set(key("formula"), f.formula());
         val labels = val::array();
         for (const std::string& l : f.axis_labels()) labels.call<void>("push", l);
-        out.set("axisLabels", labels);
+        out.set(key("axisLabels"), labels);
         val view = val::object();
-        view.set("xMin", f.view().x_min);
-        view.set("xMax", f.view().x_max);
-        view.set("yMin", f.view().y_min);
-        view.set("yMax", f.view().y_max);
-        out.set("view", view);
-        out.set("start", to_f64(f.start()));
+        view.set(key("xMin"), f.view().x_min);
+        view.set(key("xMax"), f.view().x_max);
+        view.set(key("yMin"), f.view().y_min);
+        view.set(key("yMax"), f.view().y_max);
+        out.set(key("view"), view);
+        out.set(key("start"), to_f64(f.start()));
         val minima = val::array();
         for (const std::vector<double>& m : f.minima()) minima.call<void>("push", to_f64(m));
-        out.set("minima", minima);
+        out.set(key("minima"), minima);
       }
       return out;
     });
@@ -738,32 +797,33 @@ JsModel make_model_js(const val& spec) {
       }
       return JsModel(std::shared_ptr<Objective>(make_function(name, params)));
     }
+    if (type != "linear" && type != "logistic" && type != "mlp")
+      throw input_error("unknown model type \"" + type +
+                        "\" (expected linear, logistic, mlp or function)");
+    const Fields fields =
+        type == "linear"     ? check_fields(spec, "linear", {"type", "inputs", "bias", "loss"})
+        : type == "logistic" ? check_fields(spec, "logistic", {"type", "inputs", "loss"})
+                             : check_fields(spec, "mlp", {"type", "sizes", "activations", "loss",
+                                                          "seed", "init"});
     ModelSpec ms;
     ms.type = type;
-    if (type == "linear") {
-      check_fields(spec, type.c_str(), {"type", "inputs", "bias", "loss"});
-      ms.bias = bool_field(spec, "bias", true);
-    } else if (type == "logistic") {
-      check_fields(spec, type.c_str(), {"type", "inputs", "loss"});
-    } else if (type == "mlp") {
-      check_fields(spec, type.c_str(), {"type", "sizes", "activations", "loss", "seed", "init"});
-      ms.sizes = to_sizes(spec["sizes"], "sizes");
-      if (spec["activations"].isUndefined()) {
+    if (type == "linear") ms.bias = bool_field(fields, "bias", true);
+    if (type == "mlp") {
+      ms.sizes = to_sizes(spec[key("sizes")], "sizes");
+      if (!fields.may_have("activations") || spec[key("activations")].isUndefined()) {
         // Default: tanh hidden layers and a linear output.
         for (std::size_t l = 1; l < ms.sizes.size(); ++l) {
           ms.activations.push_back(l + 1 == ms.sizes.size() ? "linear" : "tanh");
         }
       } else {
-        ms.activations = to_strings(spec["activations"], "activations");
+        ms.activations = to_strings(spec[key("activations")], "activations");
       }
-      ms.seed = seed_field(spec, "seed", 1);
-      ms.init = string_field(spec, "init", "uniform");
+      ms.seed = seed_field(fields, "seed", 1);
+      ms.init = string_field(fields, "init", "uniform");
     } else {
-      throw input_error("unknown model type \"" + type +
-                        "\" (expected linear, logistic, mlp or function)");
+      ms.inputs = count_field(fields, "inputs", 1, 1, kMaxColumns);
     }
-    if (type != "mlp") ms.inputs = count_field(spec, "inputs", 1, 1, kMaxColumns);
-    ms.loss = string_field(spec, "loss", "");
+    ms.loss = string_field(fields, "loss", "");
     return JsModel(std::shared_ptr<Objective>(make_model(ms)));
   });
 }
@@ -776,25 +836,26 @@ OptimizerConfig to_optimizer_config(const val& spec) {
   OptimizerConfig c;
   if (spec.isUndefined() || spec.isNull()) return c;
   require(type_of(spec) == "object", "the optimizer spec must be an object");
-  check_fields(spec, "optimizer",
-               {"type", "lr", "momentum", "dampening", "weightDecay", "nesterov", "alpha", "eps",
-                "beta1", "beta2", "amsgrad", "centered", "lrDecay", "initialAccumulatorValue"});
+  const Fields fields = check_fields(
+      spec, "optimizer",
+      {"type", "lr", "momentum", "dampening", "weightDecay", "nesterov", "alpha", "eps", "beta1",
+       "beta2", "amsgrad", "centered", "lrDecay", "initialAccumulatorValue"});
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  c.kind = string_field(spec, "type", c.kind);
-  c.lr = number_field(spec, "lr", nan);
-  c.momentum = number_field(spec, "momentum", c.momentum);
-  c.dampening = number_field(spec, "dampening", c.dampening);
-  c.weight_decay = number_field(spec, "weightDecay", c.weight_decay);
-  c.nesterov = bool_field(spec, "nesterov", c.nesterov);
-  c.alpha = number_field(spec, "alpha", c.alpha);
-  c.eps = number_field(spec, "eps", nan);
-  c.beta1 = number_field(spec, "beta1", c.beta1);
-  c.beta2 = number_field(spec, "beta2", c.beta2);
-  c.amsgrad = bool_field(spec, "amsgrad", c.amsgrad);
-  c.centered = bool_field(spec, "centered", c.centered);
-  c.lr_decay = number_field(spec, "lrDecay", c.lr_decay);
+  c.kind = string_field(fields, "type", c.kind);
+  c.lr = number_field(fields, "lr", nan);
+  c.momentum = number_field(fields, "momentum", c.momentum);
+  c.dampening = number_field(fields, "dampening", c.dampening);
+  c.weight_decay = number_field(fields, "weightDecay", c.weight_decay);
+  c.nesterov = bool_field(fields, "nesterov", c.nesterov);
+  c.alpha = number_field(fields, "alpha", c.alpha);
+  c.eps = number_field(fields, "eps", nan);
+  c.beta1 = number_field(fields, "beta1", c.beta1);
+  c.beta2 = number_field(fields, "beta2", c.beta2);
+  c.amsgrad = bool_field(fields, "amsgrad", c.amsgrad);
+  c.centered = bool_field(fields, "centered", c.centered);
+  c.lr_decay = number_field(fields, "lrDecay", c.lr_decay);
   c.initial_accumulator_value =
-      number_field(spec, "initialAccumulatorValue", c.initial_accumulator_value);
+      number_field(fields, "initialAccumulatorValue", c.initial_accumulator_value);
   // NOTE: number_field rejects NaN, so an explicit lr: NaN is an error, never "the default".
   return c;
 }
@@ -803,17 +864,18 @@ TrainerOptions to_trainer_options(const val& spec) {
   TrainerOptions o;
   if (spec.isUndefined() || spec.isNull()) return o;
   require(type_of(spec) == "object", "the trainer options must be an object");
-  check_fields(spec, "trainer options",
-               {"batchSize", "tolerance", "lossTolerance", "maxSteps", "divergenceFactor",
-                "recordTrajectory", "trajectoryLimit"});
-  o.batch_size = count_field(spec, "batchSize", 0, 0, static_cast<double>(kMaxRows));
-  o.grad_tolerance = number_field(spec, "tolerance", o.grad_tolerance);
-  o.loss_tolerance = number_field(spec, "lossTolerance", o.loss_tolerance);
-  o.max_steps = count_field(spec, "maxSteps", static_cast<double>(o.max_steps), 1, 1e12);
-  o.divergence_factor = number_field(spec, "divergenceFactor", o.divergence_factor);
-  o.record_trajectory = bool_field(spec, "recordTrajectory", o.record_trajectory);
+  const Fields fields =
+      check_fields(spec, "trainer options",
+                   {"batchSize", "tolerance", "lossTolerance", "maxSteps", "divergenceFactor",
+                    "recordTrajectory", "trajectoryLimit"});
+  o.batch_size = count_field(fields, "batchSize", 0, 0, static_cast<double>(kMaxRows));
+  o.grad_tolerance = number_field(fields, "tolerance", o.grad_tolerance);
+  o.loss_tolerance = number_field(fields, "lossTolerance", o.loss_tolerance);
+  o.max_steps = count_field(fields, "maxSteps", static_cast<double>(o.max_steps), 1, 1e12);
+  o.divergence_factor = number_field(fields, "divergenceFactor", o.divergence_factor);
+  o.record_trajectory = bool_field(fields, "recordTrajectory", o.record_trajectory);
   o.trajectory_limit =
-      count_field(spec, "trajectoryLimit", static_cast<double>(o.trajectory_limit), 0, 1e8);
+      count_field(fields, "trajectoryLimit", static_cast<double>(o.trajectory_limit), 0, 1e8);
   return o;
 }
 

@@ -54,47 +54,59 @@ double label_of(std::size_t i) { return static_cast<double>(i % 2); }
 
 }  // namespace
 
+// NOTE: validate and from_points run on every setData (a widget's data slider), so their
+// messages are built only when a check fails.
 void validate(const Dataset& data) {
   const std::size_t rows = data.x.shape(0);
-  require(data.y.shape(0) == rows, "inputs have " + std::to_string(rows) +
-                                       " rows but targets have " +
-                                       std::to_string(data.y.shape(0)));
-  require_range(rows >= 1 && rows <= kMaxRows, "a dataset needs between 1 and " +
-                                                   std::to_string(kMaxRows) + " rows (got " +
-                                                   std::to_string(rows) + ")");
-  require_range(data.inputs() >= 1 && data.inputs() <= kMaxColumns,
-                "a dataset needs between 1 and " + std::to_string(kMaxColumns) + " inputs");
-  require_range(data.outputs() >= 1 && data.outputs() <= kMaxColumns,
-                "a dataset needs between 1 and " + std::to_string(kMaxColumns) + " outputs");
-  for (std::size_t r = 0; r < rows; ++r) {
-    for (std::size_t c = 0; c < data.inputs(); ++c)
-      if (!(std::fabs(data.x(r, c)) <= kMaxAbsValue))  // also false for NaN
-        throw range_error("input " + std::to_string(c + 1) + " of row " +
-                          std::to_string(r + 1) + " is not a finite number of magnitude <= 1e100");
-    for (std::size_t c = 0; c < data.outputs(); ++c)
-      if (!(std::fabs(data.y(r, c)) <= kMaxAbsValue))
-        throw range_error("target " + std::to_string(c + 1) + " of row " +
-                          std::to_string(r + 1) + " is not a finite number of magnitude <= 1e100");
-  }
+  if (data.y.shape(0) != rows)
+    throw input_error("inputs have " + std::to_string(rows) + " rows but targets have " +
+                      std::to_string(data.y.shape(0)));
+  if (rows < 1 || rows > kMaxRows)
+    throw range_error("a dataset needs between 1 and " + std::to_string(kMaxRows) +
+                      " rows (got " + std::to_string(rows) + ")");
+  const std::size_t inputs = data.inputs(), outputs = data.outputs();
+  if (inputs < 1 || inputs > kMaxColumns)
+    throw range_error("a dataset needs between 1 and " + std::to_string(kMaxColumns) + " inputs");
+  if (outputs < 1 || outputs > kMaxColumns)
+    throw range_error("a dataset needs between 1 and " + std::to_string(kMaxColumns) +
+                      " outputs");
+  // One pass over each row-major block; the failing cell is located only on failure.
+  const auto bad_cell = [](const double* v, std::size_t n) {
+    std::size_t k = 0;
+    while (k < n && std::fabs(v[k]) <= kMaxAbsValue) ++k;  // also stops at NaN
+    return k;
+  };
+  const auto fail = [](const char* what, std::size_t k, std::size_t cols) {
+    throw range_error(std::string(what) + " " + std::to_string(k % cols + 1) + " of row " +
+                      std::to_string(k / cols + 1) +
+                      " is not a finite number of magnitude <= 1e100");
+  };
+  // Rows first, as a reader scans a table: the first bad row's input before its target.
+  const std::size_t bx = bad_cell(data.x.data(), rows * inputs);
+  const std::size_t by = bad_cell(data.y.data(), rows * outputs);
+  const std::size_t row_x = bx / inputs, row_y = by / outputs;
+  if (row_x < rows && row_x <= row_y) fail("input", bx, inputs);
+  if (row_y < rows) fail("target", by, outputs);
 }
 
 Dataset from_points(const std::vector<double>& x, const std::vector<double>& y,
                     std::size_t inputs, std::size_t outputs) {
-  require_range(inputs >= 1 && inputs <= kMaxColumns,
-                "inputs per row must be between 1 and " + std::to_string(kMaxColumns));
-  require_range(outputs >= 1 && outputs <= kMaxColumns,
-                "outputs per row must be between 1 and " + std::to_string(kMaxColumns));
-  require(x.size() % inputs == 0, "got " + std::to_string(x.size()) +
-                                      " input numbers, which is not a whole number of rows of " +
-                                      std::to_string(inputs));
+  if (inputs < 1 || inputs > kMaxColumns)
+    throw range_error("inputs per row must be between 1 and " + std::to_string(kMaxColumns));
+  if (outputs < 1 || outputs > kMaxColumns)
+    throw range_error("outputs per row must be between 1 and " + std::to_string(kMaxColumns));
+  if (x.size() % inputs != 0)
+    throw input_error("got " + std::to_string(x.size()) +
+                      " input numbers, which is not a whole number of rows of " +
+                      std::to_string(inputs));
   const std::size_t rows = x.size() / inputs;
-  require_range(rows >= 1 && rows <= kMaxRows, "a dataset needs between 1 and " +
-                                                   std::to_string(kMaxRows) + " rows (got " +
-                                                   std::to_string(rows) + ")");
-  require(y.size() == rows * outputs,
-          "inputs describe " + std::to_string(rows) + " rows, so " +
-              std::to_string(rows * outputs) + " target numbers were expected (got " +
-              std::to_string(y.size()) + ")");
+  if (rows < 1 || rows > kMaxRows)
+    throw range_error("a dataset needs between 1 and " + std::to_string(kMaxRows) +
+                      " rows (got " + std::to_string(rows) + ")");
+  if (y.size() != rows * outputs)
+    throw input_error("inputs describe " + std::to_string(rows) + " rows, so " +
+                      std::to_string(rows * outputs) + " target numbers were expected (got " +
+                      std::to_string(y.size()) + ")");
   Dataset d = empty(rows, inputs, outputs);
   std::copy(x.begin(), x.end(), d.x.begin());
   std::copy(y.begin(), y.end(), d.y.begin());

@@ -11,12 +11,12 @@ namespace gradlab {
 
 namespace {
 
-std::string number(double v) { return format_number(v); }
-
 /// Throws range_error("<what> must be finite and <rule> (got v)") unless ok and v is finite.
-void check(bool ok, double v, const std::string& what, const std::string& rule) {
-  require_range(ok && std::isfinite(v),
-                what + " must be finite and " + rule + " (got " + number(v) + ")");
+/// The message is built only on failure: a trainer is made per slider move in some lessons.
+void check(bool ok, double v, const char* what, const char* rule) {
+  if (ok && std::isfinite(v)) return;
+  throw range_error(std::string(what) + " must be finite and " + rule + " (got " +
+                    format_number(v) + ")");
 }
 
 /// base^n by repeated squaring. NOTE: not std::pow, which would bring ~4 KB gzipped of lookup

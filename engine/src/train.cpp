@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <utility>
 
 #include "gradlab/error.hpp"
@@ -25,6 +26,40 @@ double inf_norm(const std::vector<double>& v) {
   double m = 0;
   for (double x : v) m = std::max(m, std::abs(x));
   return m;
+}
+
+/// A parameter count as a type, for loops the compiler should unroll (0: known at run time).
+template <std::size_t K>
+using Size = std::integral_constant<std::size_t, K>;
+
+/// What a step found at its new point p (n parameters) with gradient g.
+struct PointCheck {
+  bool finite;       ///< every parameter and gradient component is finite
+  double grad_norm;  ///< largest |gradient component|
+};
+
+// One pass: are the new point and its gradient finite, and how large is the gradient?
+// (x - x is 0 for finite x and NaN for inf or NaN, so one test covers both.)
+inline PointCheck inspect(const double* p, const double* g, std::size_t n) {
+  double finite_check = 0.0, grad_norm = 0.0;
+  for (std::size_t k = 0; k < n; ++k) {
+    finite_check += (p[k] - p[k]) + (g[k] - g[k]);
+    grad_norm = std::max(grad_norm, std::abs(g[k]));
+  }
+  return {finite_check == 0.0, grad_norm};
+}
+
+/// The status after an accepted step: converged (gradient or loss change below tolerance),
+/// max_steps (budget used) or running.
+inline Status classify(const TrainerOptions& o, double previous_loss, double loss,
+                       double grad_norm, std::size_t steps) {
+  const double tol = o.loss_tolerance;
+  if (grad_norm < o.grad_tolerance) return Status::converged;
+  if (tol > 0 && std::isfinite(previous_loss) &&
+      std::abs(loss - previous_loss) < tol * std::max(1.0, std::abs(previous_loss)))
+    return Status::converged;
+  if (steps >= o.max_steps) return Status::max_steps;
+  return Status::running;
 }
 
 }  // namespace
@@ -87,17 +122,12 @@ void Trainer::record_point() {
 }
 
 void Trainer::update_status(double previous_loss, double grad_norm) {
-  const double tol = m_options.loss_tolerance;
-  if (grad_norm < m_options.grad_tolerance) {
-    m_status = Status::converged;
-  } else if (tol > 0 && std::isfinite(previous_loss) &&
-             std::abs(m_loss - previous_loss) < tol * std::max(1.0, std::abs(previous_loss))) {
-    m_status = Status::converged;
-  } else if (m_steps >= m_options.max_steps) {
-    m_status = Status::max_steps;
-  } else {
-    m_status = Status::running;
-  }
+  m_status = classify(m_options, previous_loss, m_loss, grad_norm, m_steps);
+}
+
+double Trainer::divergence_limit() const {
+  // |loss|, not loss: a loss running off to -infinity (the saddle) is a run-away as well.
+  return m_options.divergence_factor * std::max(1.0, std::abs(m_initial_loss));
 }
 
 void Trainer::reset() {
@@ -174,17 +204,8 @@ Status Trainer::advance(Update&& update, Evaluate&& evaluate_new) {
   update(p, m_grad.data(), n);
   const double loss = evaluate_new(m_new_grad.data());
 
-  // One pass: are the new point and its gradient finite, and how large is the gradient?
-  // (x - x is 0 for finite x and NaN for inf or NaN, so one test covers both.)
-  const double* g = m_new_grad.data();
-  double finite_check = 0.0, grad_norm = 0.0;
-  for (std::size_t k = 0; k < n; ++k) {
-    finite_check += (p[k] - p[k]) + (g[k] - g[k]);
-    grad_norm = std::max(grad_norm, std::abs(g[k]));
-  }
-  // |loss|, not loss: a loss running off to -infinity (the saddle) is a run-away as well.
-  const double limit = m_options.divergence_factor * std::max(1.0, std::abs(m_initial_loss));
-  if (!std::isfinite(loss) || std::abs(loss) > limit || finite_check != 0.0) {
+  const PointCheck check = inspect(p, m_new_grad.data(), n);
+  if (!std::isfinite(loss) || std::abs(loss) > divergence_limit() || !check.finite) {
     std::copy(m_last_good.begin(), m_last_good.end(), params.begin());  // undo the bad step
     m_batch_begin = batch_begin;
     return m_status = Status::diverged;
@@ -197,7 +218,7 @@ Status Trainer::advance(Update&& update, Evaluate&& evaluate_new) {
   m_loss = loss;
   ++m_steps;
   m_history.push_back(loss);
-  update_status(previous, grad_norm);
+  update_status(previous, check.grad_norm);
   return m_status;
 }
 
@@ -226,27 +247,106 @@ Status Trainer::run(std::size_t n) {
                                   m_trajectory.size() + steps * m_start.size()));
 
   // Fused loop: plain gradient descent on the full batch of an objective with a direct kernel
-  // (the regression lessons). The same steps as step(), with the SGD update written in place
-  // and one direct call for the loss instead of the optimizer's, the objective's and the
-  // model's virtual calls: for a 64-point line those were most of a step's time.
+  // (the regression lessons). See run_fused.
   const Objective::Kernel kernel =
       m_optimizer->is_plain_descent() && full_batch() ? m_objective->full_kernel() : nullptr;
-  if (kernel != nullptr) {
-    Objective& objective = *m_objective;
-    const double lr = m_optimizer->lr();
-    std::size_t updates = 0;
-    const auto descend = [lr, &updates](double* p, const double* g, std::size_t k) {
-      for (std::size_t j = 0; j < k; ++j) p[j] -= lr * g[j];  // as SGD::step
-      ++updates;
-    };
-    const auto loss = [kernel, &objective](double* grad) {
-      return kernel(objective, objective.parameters().data(), grad);
-    };
-    for (std::size_t i = 0; i < n && m_status == Status::running; ++i) advance(descend, loss);
-    m_optimizer->count_steps(m_start.size(), updates);
-    return m_status;
-  }
+  if (kernel != nullptr) return run_fused(kernel, n);
   for (std::size_t i = 0; i < n && m_status == Status::running; ++i) step();
+  return m_status;
+}
+
+// The same steps as step(), for plain gradient descent on the full batch: the SGD update is
+// written in place and the loss is one direct kernel call instead of the optimizer's, the
+// objective's and the model's virtual calls.
+// NOTE: for a 64-point line the kernel is ~50 ns, and step()'s bookkeeping (members reloaded
+// after every opaque call, a push_back per record) cost about as much again in WebAssembly.
+// Here every piece of state is a local, history and trajectory are written by index into room
+// made per chunk, and the checks are advance()'s own (inspect, classify), so each step matches
+// step() to the bit (the TrainerFusedLoop tests).
+Status Trainer::run_fused(Objective::Kernel kernel, std::size_t n) {
+  Objective& objective = *m_objective;
+  const double lr = m_optimizer->lr();
+  std::size_t updates = 0;
+  const auto descend = [lr, &updates](double* p, const double* g, std::size_t k) {
+    for (std::size_t j = 0; j < k; ++j) p[j] -= lr * g[j];  // as SGD::step
+    ++updates;
+  };
+  // The first step through advance(): it notices parameters moved from outside the trainer.
+  if (n > 0 && m_status == Status::running)
+    advance(descend, [kernel, &objective](double* grad) {
+      return kernel(objective, objective.parameters().data(), grad);
+    });
+
+  const std::size_t k = m_start.size();
+  double* p = objective.parameters().data();
+  double* g = m_grad.data();
+  double* g_new = m_new_grad.data();
+  double* last = m_last_good.data();
+  const double limit = divergence_limit();
+  const TrainerOptions options = m_options;  // a local: members are reloaded after each kernel call
+  Status status = m_status;
+  double loss = m_loss;
+  std::size_t steps = m_steps;
+  bool truncated = m_truncated;
+
+  constexpr std::size_t kChunk = 4096;  // steps per block of history room (32 KB)
+  for (std::size_t left = n > 0 ? n - 1 : 0; left > 0 && status == Status::running;) {
+    const std::size_t chunk = std::min(left, kChunk);
+    const std::size_t h0 = m_history.size(), t0 = m_trajectory.size();
+    // Trajectory points that still fit under trajectory_limit (record_point's rule).
+    const std::size_t room =
+        !options.record_trajectory || t0 > options.trajectory_limit
+            ? 0
+            : std::min(chunk, (options.trajectory_limit - t0) / std::max<std::size_t>(k, 1));
+    m_history.resize(h0 + chunk);
+    m_trajectory.resize(t0 + room * k);
+    double* history = m_history.data() + h0;
+    double* trajectory = m_trajectory.data() + t0;
+
+    // The steps, for a parameter count known at compile time (Size<2>: a line's weight and
+    // bias, where the loops over parameters become straight-line code) or at run time (Size<0>).
+    const auto take_steps = [&](auto size) {
+      constexpr std::size_t K = decltype(size)::value;
+      const std::size_t kk = K != 0 ? K : k;
+      std::size_t taken = 0;
+      while (taken < chunk) {
+        for (std::size_t j = 0; j < kk; ++j) p[j] -= lr * g[j];  // as SGD::step
+        ++updates;
+        const double next = kernel(objective, p, g_new);
+        const PointCheck check = inspect(p, g_new, kk);
+        if (!std::isfinite(next) || std::abs(next) > limit || !check.finite) {
+          for (std::size_t j = 0; j < kk; ++j) p[j] = last[j];  // undo the bad step
+          status = Status::diverged;
+          break;
+        }
+        std::swap(g, g_new);
+        for (std::size_t j = 0; j < kk; ++j) last[j] = p[j];
+        if (taken < room) {
+          for (std::size_t j = 0; j < kk; ++j) trajectory[taken * kk + j] = p[j];
+        } else if (options.record_trajectory) {
+          truncated = true;
+        }
+        history[taken++] = next;
+        ++steps;
+        status = classify(options, loss, next, check.grad_norm, steps);
+        loss = next;
+        if (status != Status::running) break;
+      }
+      return taken;
+    };
+    const std::size_t taken =
+        k == 2 ? take_steps(Size<2>{}) : take_steps(Size<0>{});
+    m_history.resize(h0 + taken);
+    m_trajectory.resize(t0 + std::min(taken, room) * k);
+    left -= std::min(left, chunk);
+  }
+
+  if (g != m_grad.data()) std::swap(m_grad, m_new_grad);  // m_grad: gradient at the current point
+  m_status = status;
+  m_loss = loss;
+  m_steps = steps;
+  m_truncated = truncated;
+  m_optimizer->count_steps(k, updates);
   return m_status;
 }
 

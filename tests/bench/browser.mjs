@@ -55,7 +55,10 @@ function serve(routes) {
       const rel = decodeURIComponent(url.pathname.slice(prefix.length)) || 'index.html';
       const file = path.resolve(dir, rel);
       if (!file.startsWith(path.resolve(dir) + path.sep) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) break;
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+      // COOP + COEP make the page cross-origin isolated, which raises performance.now()'s
+      // resolution from 100 µs to 5 µs: W1 and W2 runs last about a millisecond.
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store',
+        'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
       fs.createReadStream(file).pipe(res);
       return;
     }

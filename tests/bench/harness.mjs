@@ -3,10 +3,11 @@
 //
 // Timing policy, per cell:
 //   1. A probe: the workload with 1/20 of its steps (W2, which has no steps, runs in full),
-//      repeated until warmMs of work has run. It warms up JITs (and lets V8 tier WebAssembly up
+//      repeated until warmMs of work has run (up to 5,000 probes: W1's takes ~0.1 ms). It warms up JITs (and lets V8 tier WebAssembly up
 //      from its baseline compiler, which a busy machine delays) and estimates the full run's time.
 //   2. If the estimate is under capMs (or `full` is set): full runs, as many as fit in budgetMs
-//      (1..maxReps, or up to 3 x maxReps for cells under 200 ms); the median is reported (the
+//      (1..maxReps; up to 3 x maxReps for cells under 200 ms, 20 x for cells under 20 ms, whose
+//      medians a single descheduling would otherwise move); the median is reported (the
 //      minimum is kept in the JSON) and the last run's result is scored.
 //   3. Otherwise the cell is extrapolated: a few runs of a shortened workload (about
 //      extrapolateRunMs each), scaled to the full step count. Marked "~" in the table and not
@@ -55,7 +56,7 @@ export async function runCells({
         const probeSpec = spec.steps ? { ...spec, steps: Math.max(1, Math.round(spec.steps / 20)) } : spec;
         let probe = await timed(engine, probeSpec, data);
         const first = probe;
-        for (let spent = probe.ms, k = 1; spent < warmMs && k < 50 && probe.ms < 1000; k++) {
+        for (let spent = probe.ms, k = 1; spent < warmMs && k < 5000 && probe.ms < 1000; k++) {
           probe = await timed(engine, probeSpec, data);
           spent += probe.ms;
         }
@@ -77,7 +78,7 @@ export async function runCells({
           // A slow W2 first run counts as a sample; a fast one was only a warm-up.
           if (warm && warm.ms > 1000) cell.times.push(warm.ms);
           // Fast cells get more runs: the median of many is robust to a busy machine.
-          const cap = estimate < 200 ? 3 * maxReps : maxReps;
+          const cap = estimate < 20 ? 20 * maxReps : estimate < 200 ? 3 * maxReps : maxReps;
           const reps = Math.max(1, Math.min(cap, Math.floor(budgetMs / Math.max(estimate, 1e-3))));
           let last = warm;
           while (cell.times.length < reps) {

@@ -336,11 +336,12 @@ std::shared_ptr<LinearRegression> line_on(const Dataset& data, loss::Kind kind =
 }
 
 /// The same trainer twice: one driven by run(n) (fused loop), one by n calls of step().
-void expect_same_run(const Dataset& data, double lr, std::size_t n, Status expected,
-                     const char* what) {
+void expect_same_run(const std::function<std::shared_ptr<Objective>()>& make, double lr,
+                     std::size_t n, Status expected, const char* what,
+                     const TrainerOptions& options = {}) {
   SCOPED_TRACE(what);
-  Trainer fused(line_on(data), sgd(lr));
-  Trainer stepped(line_on(data), sgd(lr));
+  Trainer fused(make(), sgd(lr), options);
+  Trainer stepped(make(), sgd(lr), options);
   const Status status = fused.run(n);
   for (std::size_t i = 0; i < n; ++i) stepped.step();
   EXPECT_EQ(status, expected);
@@ -351,6 +352,12 @@ void expect_same_run(const Dataset& data, double lr, std::size_t n, Status expec
   EXPECT_EQ(fused.gradient(), stepped.gradient());
   EXPECT_EQ(fused.history(), stepped.history());
   EXPECT_EQ(fused.trajectory(), stepped.trajectory());
+  EXPECT_EQ(fused.trajectory_truncated(), stepped.trajectory_truncated());
+}
+
+void expect_same_run(const Dataset& data, double lr, std::size_t n, Status expected,
+                     const char* what, const TrainerOptions& options = {}) {
+  expect_same_run([&] { return line_on(data); }, lr, n, expected, what, options);
 }
 
 }  // namespace
@@ -376,6 +383,40 @@ TEST(TrainerFusedLoop, MatchesStepByStepOnTheExamScores) {
   expect_same_run(exam_scores(64, 11, 5.0), 0.05, 2000, Status::diverged, "diverging");
   expect_same_run(from_points({1, 2, 3}, {3, 5, 7}, 1, 1), 0.1, 20000, Status::converged,
                   "exact line");
+}
+
+TEST(TrainerFusedLoop, MatchesStepByStepUnderEveryOption) {
+  const Dataset exam = exam_scores(64, 11, 5.0);
+  // Longer than one 4096-step block of history room.
+  expect_same_run(exam, 0.001, 9000, Status::running, "across blocks");
+  TrainerOptions o;
+  o.trajectory_limit = 2 * 700 + 1;  // room for 700 points, then truncated mid-block
+  expect_same_run(exam, 0.01, 5000, Status::running, "trajectory limit", o);
+  o = {};
+  o.record_trajectory = false;
+  expect_same_run(exam, 0.01, 500, Status::running, "no trajectory", o);
+  o = {};
+  o.max_steps = 4321;
+  expect_same_run(exam, 0.01, 6000, Status::max_steps, "step budget option", o);
+  o = {};
+  o.loss_tolerance = 1e-9;
+  expect_same_run(exam, 0.01, 100000, Status::converged, "loss tolerance", o);
+  o = {};
+  o.grad_tolerance = 0;
+  o.divergence_factor = 10;  // the first steps at lr 0.04 overshoot past 10x the start loss
+  expect_same_run(exam, 0.04, 1000, Status::diverged, "divergence factor", o);
+  // Parameter counts other than a line's two (the loop's run-time-sized branch), and half_mse.
+  const Dataset plane = from_points({1, 0, 0, 1, 1, 1, 2, 1}, {3, 2, 4.5, 6}, 2, 1);
+  expect_same_run([&] {
+    auto m = std::make_shared<LinearRegression>(2, true, loss::Kind::mse);
+    m->set_data(plane);
+    return m;
+  }, 0.05, 3000, Status::converged, "two inputs and a bias");
+  expect_same_run([&] {
+    auto m = std::make_shared<LinearRegression>(1, false, loss::Kind::half_mse);
+    m->set_data(exam);
+    return m;
+  }, 0.001, 3000, Status::converged, "no bias, half_mse");
 }
 
 TEST(TrainerFusedLoop, ConvergesToTheLeastSquaresLine) {

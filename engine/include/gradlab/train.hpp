@@ -125,6 +125,9 @@ class Trainer {
   bool full_batch() const;
   template <class Update, class Evaluate>
   Status advance(Update&& update, Evaluate&& evaluate_new);
+  Status run_fused(Objective::Kernel kernel, std::size_t n);
+  /// |loss| beyond this is divergence.
+  double divergence_limit() const;
   /// Appends the current parameters to the trajectory if allowed.
   void record_point();
   /// Sets m_status from the latest accepted point (converged / max_steps / running), given the
