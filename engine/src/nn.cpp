@@ -371,7 +371,7 @@ void activate(Activation act, const double* z, double* a, std::size_t n) {
       std::copy(z, z + n, a);
       break;
     case Activation::relu:
-      for (std::size_t i = 0; i < n; ++i) a[i] = z[i] > 0.0 ? z[i] : 0.0;
+      map_pairs(z, a, n, [](f64x2 v) { return simd::select(v > splat(0.0), v, splat(0.0)); });
       break;
     case Activation::leaky_relu:
       for (std::size_t i = 0; i < n; ++i) a[i] = z[i] > 0.0 ? z[i] : kLeakySlope * z[i];
@@ -391,9 +391,16 @@ void times_derivative(Activation act, const double* z, const double* a, double* 
   switch (act) {
     case Activation::linear:
       break;
-    case Activation::relu:
-      for (std::size_t i = 0; i < n; ++i) dz[i] = z[i] > 0.0 ? dz[i] : 0.0;
+    case Activation::relu: {
+      // NOTE: as explicit SIMD selects. Written as a scalar ?: loop, the WebAssembly build
+      // kept it scalar (z, a and dz may alias), and on the 2-64-64-1 ReLU network it was
+      // 14% of a training step.
+      std::size_t i = 0;
+      for (; i + 2 <= n; i += 2)
+        store2(dz + i, simd::select(load2(z + i) > splat(0.0), load2(dz + i), splat(0.0)));
+      for (; i < n; ++i) dz[i] = z[i] > 0.0 ? dz[i] : 0.0;
       break;
+    }
     case Activation::leaky_relu:
       for (std::size_t i = 0; i < n; ++i) dz[i] *= z[i] > 0.0 ? 1.0 : kLeakySlope;
       break;
@@ -525,6 +532,18 @@ void combine_block(const double* M, std::size_t sp, std::size_t sq, const double
       store2(out + (p0 + pp) * rows + i, acc[pp][0]);
       store2(out + (p0 + pp) * rows + i + 2, acc[pp][1]);
     }
+  }
+  if (i + 2 <= rows) {  // two examples left (a mini-batch of 10): one SIMD pair, not scalars
+    f64x2 acc[BP];
+    for (int pp = 0; pp < BP; ++pp) acc[pp] = splat(init ? init[p0 + pp] : 0.0);
+    const double* a = in + i;
+    const double* m = m0;
+    for (std::size_t q = 0; q < Q; ++q, a += rows, m += sq) {
+      const f64x2 a0 = load2(a);
+      for (int pp = 0; pp < BP; ++pp) acc[pp] += splat(m[pp * sp]) * a0;
+    }
+    for (int pp = 0; pp < BP; ++pp) store2(out + (p0 + pp) * rows + i, acc[pp]);
+    i += 2;
   }
   for (; i < rows; ++i)
     for (int pp = 0; pp < BP; ++pp) {

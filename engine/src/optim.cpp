@@ -92,6 +92,14 @@ void SGD::init_state(std::size_t n) {
 
 void SGD::step(double* params, const double* grads, std::size_t n) {
   const bool first = begin_step(n);
+  if (is_plain_descent()) {
+    // NOTE: the lessons' common case, as its own loop with the rate in a local: in the general
+    // loop below every store to params[i] could alias a member (a double too), so each
+    // iteration reloads the rate and both switches.
+    const double lr = m_lr;
+    for (std::size_t i = 0; i < n; ++i) params[i] -= lr * grads[i];
+    return;
+  }
   for (std::size_t i = 0; i < n; ++i) {
     double g = grads[i];
     if (m_weight_decay != 0) g += m_weight_decay * params[i];
@@ -206,21 +214,28 @@ void Adam::step(double* params, const double* grads, std::size_t n) {
   begin_step(n);
   const double correction1 = 1 - integer_power(m_beta1, m_t);  // 1 - beta1^t
   const double correction2 = 1 - integer_power(m_beta2, m_t);  // 1 - beta2^t
+  // Members as locals: a store to params[i] or a state vector could alias any double member,
+  // so the loop would otherwise reload every hyperparameter per parameter.
+  const double lr = m_lr, beta1 = m_beta1, beta2 = m_beta2, eps = m_eps, wd = m_weight_decay;
+  const bool amsgrad = m_amsgrad;
+  double* mean = m_m.data();
+  double* second = m_v.data();
+  double* second_max = m_vmax.data();
   for (std::size_t i = 0; i < n; ++i) {
     double g = grads[i];
-    if (m_weight_decay != 0) g += m_weight_decay * params[i];
-    m_m[i] = m_beta1 * m_m[i] + (1 - m_beta1) * g;
-    m_v[i] = m_beta2 * m_v[i] + (1 - m_beta2) * g * g;
-    double v = m_v[i];
-    if (m_amsgrad) {
+    if (wd != 0) g += wd * params[i];
+    mean[i] = beta1 * mean[i] + (1 - beta1) * g;
+    second[i] = beta2 * second[i] + (1 - beta2) * g * g;
+    double v = second[i];
+    if (amsgrad) {
       // NOTE: the maximum is taken over the raw v_t, then bias-corrected (PyTorch 2.x docs and
       // implementation; some older docs wrote the maximum over the corrected values).
-      m_vmax[i] = std::max(m_vmax[i], v);
-      v = m_vmax[i];
+      second_max[i] = std::max(second_max[i], v);
+      v = second_max[i];
     }
-    const double m_hat = m_m[i] / correction1;
+    const double m_hat = mean[i] / correction1;
     const double v_hat = v / correction2;
-    params[i] -= m_lr * m_hat / (std::sqrt(v_hat) + m_eps);
+    params[i] -= lr * m_hat / (std::sqrt(v_hat) + eps);
   }
 }
 
