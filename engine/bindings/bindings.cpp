@@ -21,7 +21,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <memory>
@@ -50,18 +50,25 @@ namespace gradlab::wasm {
 /// NOTE: val's obj["x"] and obj.set("x", v) decode the C string into a fresh JS string on
 /// every call, a crossing of its own; gl.trainer() reads a dozen fields and layout() writes
 /// four per block, so the names are cached. A few dozen distinct names exist, compared by text
-/// (one caller builds names at run time). The deque keeps references stable as it grows, and
-/// is never destroyed, so no JS handle is released at exit.
+/// (one caller builds names at run time). Entries are never moved or freed, so references stay
+/// valid and no JS handle is released at exit.
 const val& key(const char* name) {
   struct Key {
-    std::string name;
-    val js;
+    const char* name;  // a copy
+    const val* js;
   };
-  static auto* keys = new std::deque<Key>();
-  for (const Key& k : *keys)
-    if (k.name == name) return k.js;
-  keys->push_back({name, val(name)});
-  return keys->back().js;
+  constexpr std::size_t kKeys = 128;  // ~60 field names exist, plus lesson functions' parameters
+  static Key table[kKeys];
+  static std::size_t count = 0;
+  for (std::size_t i = 0; i < count; ++i)
+    if (std::strcmp(table[i].name, name) == 0) return *table[i].js;
+  if (count == kKeys) {  // never expected: then one spare slot, valid until the next call
+    static val* spare = new val(val::undefined());
+    *spare = val(name);
+    return *spare;
+  }
+  table[count] = {strdup(name), new val(name)};
+  return *table[count++].js;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -135,12 +142,18 @@ std::string take_error_message() {
 /// For leak tests: bytes of wasm memory, bytes currently allocated by malloc, and the address
 /// of a local variable (the C stack position; it must not drift after errors).
 val memory_stats() {
+  // The property names first: the first use of a name caches it, an allocation that a count
+  // taken before it would miss.
+  const val& allocated = key("allocated");
+  const val& heap = key("heap");
+  const val& stack = key("stack");
+  const val& length = key("length");
   const struct mallinfo info = mallinfo();
   volatile char probe = 0;
   val out = val::object();
-  out.set(key("allocated"), static_cast<double>(info.uordblks));
-  out.set(key("heap"), val::module_property("HEAP8")[key("length")]);
-  out.set(key("stack"), static_cast<double>(reinterpret_cast<std::uintptr_t>(&probe)));
+  out.set(allocated, static_cast<double>(info.uordblks));
+  out.set(heap, val::module_property("HEAP8")[length]);
+  out.set(stack, static_cast<double>(reinterpret_cast<std::uintptr_t>(&probe)));
   return out;
 }
 

@@ -54,59 +54,67 @@ double label_of(std::size_t i) { return static_cast<double>(i % 2); }
 
 }  // namespace
 
-// NOTE: validate and from_points run on every setData (a widget's data slider), so their
-// messages are built only when a check fails.
+namespace {
+
+/// Throws input_error (range_error when range) with the message a + x + b + y + c, the numbers
+/// in decimal. Out of line: validate and from_points run on every setData (a widget's data
+/// slider), so they build a message only when a check fails, and one call per check keeps
+/// that small.
+[[noreturn]] void fail(bool range, const char* a, std::size_t x, const char* b = "",
+                       std::size_t y = 0, const char* c = nullptr) {
+  std::string message = a + std::to_string(x) + b;
+  if (c != nullptr) message += std::to_string(y) + c;
+  if (range) throw range_error(message);
+  throw input_error(message);
+}
+
+/// Index of the first value in v[0..n) that is not finite or exceeds kMaxAbsValue (n if none).
+std::size_t first_bad(const double* v, std::size_t n) {
+  std::size_t k = 0;
+  while (k < n && std::fabs(v[k]) <= kMaxAbsValue) ++k;  // also stops at NaN
+  return k;
+}
+
+}  // namespace
+
 void validate(const Dataset& data) {
   const std::size_t rows = data.x.shape(0);
-  if (data.y.shape(0) != rows)
-    throw input_error("inputs have " + std::to_string(rows) + " rows but targets have " +
-                      std::to_string(data.y.shape(0)));
-  if (rows < 1 || rows > kMaxRows)
-    throw range_error("a dataset needs between 1 and " + std::to_string(kMaxRows) +
-                      " rows (got " + std::to_string(rows) + ")");
   const std::size_t inputs = data.inputs(), outputs = data.outputs();
+  if (data.y.shape(0) != rows)
+    fail(false, "inputs have ", rows, " rows but targets have ", data.y.shape(0), "");
+  if (rows < 1 || rows > kMaxRows)
+    fail(true, "a dataset needs between 1 and ", kMaxRows, " rows (got ", rows, ")");
   if (inputs < 1 || inputs > kMaxColumns)
-    throw range_error("a dataset needs between 1 and " + std::to_string(kMaxColumns) + " inputs");
+    fail(true, "a dataset needs between 1 and ", kMaxColumns, " inputs");
   if (outputs < 1 || outputs > kMaxColumns)
-    throw range_error("a dataset needs between 1 and " + std::to_string(kMaxColumns) +
-                      " outputs");
-  // One pass over each row-major block; the failing cell is located only on failure.
-  const auto bad_cell = [](const double* v, std::size_t n) {
-    std::size_t k = 0;
-    while (k < n && std::fabs(v[k]) <= kMaxAbsValue) ++k;  // also stops at NaN
-    return k;
-  };
-  const auto fail = [](const char* what, std::size_t k, std::size_t cols) {
-    throw range_error(std::string(what) + " " + std::to_string(k % cols + 1) + " of row " +
-                      std::to_string(k / cols + 1) +
-                      " is not a finite number of magnitude <= 1e100");
-  };
-  // Rows first, as a reader scans a table: the first bad row's input before its target.
-  const std::size_t bx = bad_cell(data.x.data(), rows * inputs);
-  const std::size_t by = bad_cell(data.y.data(), rows * outputs);
-  const std::size_t row_x = bx / inputs, row_y = by / outputs;
-  if (row_x < rows && row_x <= row_y) fail("input", bx, inputs);
-  if (row_y < rows) fail("target", by, outputs);
+    fail(true, "a dataset needs between 1 and ", kMaxColumns, " outputs");
+  // The first bad row, its input before its target, as a reader scans the table.
+  const std::size_t bx = first_bad(data.x.data(), rows * inputs);
+  const std::size_t by = first_bad(data.y.data(), rows * outputs);
+  const bool input = bx / inputs < rows && bx / inputs <= by / outputs;
+  if (!input && by / outputs >= rows) return;
+  const std::size_t k = input ? bx : by, cols = input ? inputs : outputs;
+  fail(true, input ? "input " : "target ", k % cols + 1, " of row ", k / cols + 1,
+       " is not a finite number of magnitude <= 1e100");
 }
 
 Dataset from_points(const std::vector<double>& x, const std::vector<double>& y,
                     std::size_t inputs, std::size_t outputs) {
   if (inputs < 1 || inputs > kMaxColumns)
-    throw range_error("inputs per row must be between 1 and " + std::to_string(kMaxColumns));
+    fail(true, "inputs per row must be between 1 and ", kMaxColumns);
   if (outputs < 1 || outputs > kMaxColumns)
-    throw range_error("outputs per row must be between 1 and " + std::to_string(kMaxColumns));
+    fail(true, "outputs per row must be between 1 and ", kMaxColumns);
   if (x.size() % inputs != 0)
-    throw input_error("got " + std::to_string(x.size()) +
-                      " input numbers, which is not a whole number of rows of " +
-                      std::to_string(inputs));
+    fail(false, "got ", x.size(), " input numbers, which is not a whole number of rows of ",
+         inputs, "");
   const std::size_t rows = x.size() / inputs;
   if (rows < 1 || rows > kMaxRows)
-    throw range_error("a dataset needs between 1 and " + std::to_string(kMaxRows) +
-                      " rows (got " + std::to_string(rows) + ")");
+    fail(true, "a dataset needs between 1 and ", kMaxRows, " rows (got ", rows, ")");
   if (y.size() != rows * outputs)
-    throw input_error("inputs describe " + std::to_string(rows) + " rows, so " +
-                      std::to_string(rows * outputs) + " target numbers were expected (got " +
-                      std::to_string(y.size()) + ")");
+    fail(false, "inputs describe ", rows,
+         (" rows, so " + std::to_string(rows * outputs) + " target numbers were expected (got ")
+             .c_str(),
+         y.size(), ")");
   Dataset d = empty(rows, inputs, outputs);
   std::copy(x.begin(), x.end(), d.x.begin());
   std::copy(y.begin(), y.end(), d.y.begin());

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <type_traits>
 #include <utility>
 
 #include "gradlab/error.hpp"
@@ -27,10 +26,6 @@ double inf_norm(const std::vector<double>& v) {
   for (double x : v) m = std::max(m, std::abs(x));
   return m;
 }
-
-/// A parameter count as a type, for loops the compiler should unroll (0: known at run time).
-template <std::size_t K>
-using Size = std::integral_constant<std::size_t, K>;
 
 /// What a step found at its new point p (n parameters) with gradient g.
 struct PointCheck {
@@ -259,10 +254,12 @@ Status Trainer::run(std::size_t n) {
 // written in place and the loss is one direct kernel call instead of the optimizer's, the
 // objective's and the model's virtual calls.
 // NOTE: for a 64-point line the kernel is ~50 ns, and step()'s bookkeeping (members reloaded
-// after every opaque call, a push_back per record) cost about as much again in WebAssembly.
-// Here every piece of state is a local, history and trajectory are written by index into room
-// made per chunk, and the checks are advance()'s own (inspect, classify), so each step matches
-// step() to the bit (the TrainerFusedLoop tests).
+// after every opaque call, a push_back per record, loops over a run-time parameter count) cost
+// about as much again in WebAssembly. So for a line's two parameters (every regression lesson)
+// the steps after the first run in a loop of their own: every piece of state is a local, the
+// two parameters are straight-line code, history and trajectory are written by index into room
+// made per block, and the checks are advance()'s own (inspect, classify), so each step matches
+// step() to the bit (the TrainerFusedLoop tests). Other sizes step through advance().
 Status Trainer::run_fused(Objective::Kernel kernel, std::size_t n) {
   Objective& objective = *m_objective;
   const double lr = m_optimizer->lr();
@@ -271,13 +268,18 @@ Status Trainer::run_fused(Objective::Kernel kernel, std::size_t n) {
     for (std::size_t j = 0; j < k; ++j) p[j] -= lr * g[j];  // as SGD::step
     ++updates;
   };
-  // The first step through advance(): it notices parameters moved from outside the trainer.
-  if (n > 0 && m_status == Status::running)
-    advance(descend, [kernel, &objective](double* grad) {
-      return kernel(objective, objective.parameters().data(), grad);
-    });
-
+  const auto loss_at = [kernel, &objective](double* grad) {
+    return kernel(objective, objective.parameters().data(), grad);
+  };
+  constexpr std::size_t K = 2;
   const std::size_t k = m_start.size();
+  // The first step (or every step, for other sizes) through advance(): it notices parameters
+  // moved from outside the trainer.
+  for (std::size_t i = 0; i < (k == K ? std::min<std::size_t>(n, 1) : n) &&
+                          m_status == Status::running;
+       ++i)
+    advance(descend, loss_at);
+
   double* p = objective.parameters().data();
   double* g = m_grad.data();
   double* g_new = m_new_grad.data();
@@ -289,56 +291,45 @@ Status Trainer::run_fused(Objective::Kernel kernel, std::size_t n) {
   std::size_t steps = m_steps;
   bool truncated = m_truncated;
 
-  constexpr std::size_t kChunk = 4096;  // steps per block of history room (32 KB)
-  for (std::size_t left = n > 0 ? n - 1 : 0; left > 0 && status == Status::running;) {
-    const std::size_t chunk = std::min(left, kChunk);
+  constexpr std::size_t kBlock = 4096;  // steps per block of history room (32 KB)
+  for (std::size_t left = k == K && n > 0 ? n - 1 : 0; left > 0 && status == Status::running;) {
+    const std::size_t block = std::min(left, kBlock);
     const std::size_t h0 = m_history.size(), t0 = m_trajectory.size();
     // Trajectory points that still fit under trajectory_limit (record_point's rule).
-    const std::size_t room =
-        !options.record_trajectory || t0 > options.trajectory_limit
-            ? 0
-            : std::min(chunk, (options.trajectory_limit - t0) / std::max<std::size_t>(k, 1));
-    m_history.resize(h0 + chunk);
-    m_trajectory.resize(t0 + room * k);
+    const std::size_t room = !options.record_trajectory || t0 > options.trajectory_limit
+                                 ? 0
+                                 : std::min(block, (options.trajectory_limit - t0) / K);
+    m_history.resize(h0 + block);
+    m_trajectory.resize(t0 + room * K);
     double* history = m_history.data() + h0;
     double* trajectory = m_trajectory.data() + t0;
 
-    // The steps, for a parameter count known at compile time (Size<2>: a line's weight and
-    // bias, where the loops over parameters become straight-line code) or at run time (Size<0>).
-    const auto take_steps = [&](auto size) {
-      constexpr std::size_t K = decltype(size)::value;
-      const std::size_t kk = K != 0 ? K : k;
-      std::size_t taken = 0;
-      while (taken < chunk) {
-        for (std::size_t j = 0; j < kk; ++j) p[j] -= lr * g[j];  // as SGD::step
-        ++updates;
-        const double next = kernel(objective, p, g_new);
-        const PointCheck check = inspect(p, g_new, kk);
-        if (!std::isfinite(next) || std::abs(next) > limit || !check.finite) {
-          for (std::size_t j = 0; j < kk; ++j) p[j] = last[j];  // undo the bad step
-          status = Status::diverged;
-          break;
-        }
-        std::swap(g, g_new);
-        for (std::size_t j = 0; j < kk; ++j) last[j] = p[j];
-        if (taken < room) {
-          for (std::size_t j = 0; j < kk; ++j) trajectory[taken * kk + j] = p[j];
-        } else if (options.record_trajectory) {
-          truncated = true;
-        }
-        history[taken++] = next;
-        ++steps;
-        status = classify(options, loss, next, check.grad_norm, steps);
-        loss = next;
-        if (status != Status::running) break;
+    std::size_t taken = 0;
+    while (taken < block) {
+      descend(p, g, K);
+      const double next = kernel(objective, p, g_new);
+      const PointCheck check = inspect(p, g_new, K);
+      if (!std::isfinite(next) || std::abs(next) > limit || !check.finite) {
+        for (std::size_t j = 0; j < K; ++j) p[j] = last[j];  // undo the bad step
+        status = Status::diverged;
+        break;
       }
-      return taken;
-    };
-    const std::size_t taken =
-        k == 2 ? take_steps(Size<2>{}) : take_steps(Size<0>{});
+      std::swap(g, g_new);
+      for (std::size_t j = 0; j < K; ++j) last[j] = p[j];
+      if (taken < room) {
+        for (std::size_t j = 0; j < K; ++j) trajectory[taken * K + j] = p[j];
+      } else if (options.record_trajectory) {
+        truncated = true;
+      }
+      history[taken++] = next;
+      ++steps;
+      status = classify(options, loss, next, check.grad_norm, steps);
+      loss = next;
+      if (status != Status::running) break;
+    }
     m_history.resize(h0 + taken);
-    m_trajectory.resize(t0 + std::min(taken, room) * k);
-    left -= std::min(left, chunk);
+    m_trajectory.resize(t0 + std::min(taken, room) * K);
+    left -= block;
   }
 
   if (g != m_grad.data()) std::swap(m_grad, m_new_grad);  // m_grad: gradient at the current point
