@@ -498,20 +498,12 @@ val op_names_js() {
 // Models and functions: one JS type for every Objective
 
 /// The own enumerable keys of a JS object.
-/// NOTE: fetched as one string, Object.keys(obj).join("\0"), and split here: one conversion
-/// instead of a get and a conversion per key. (A key containing NUL would be split in two;
-/// no spec field has one, and the pieces are still checked against the allowed names.)
 std::vector<std::string> keys_of(const val& obj) {
   static const val& object = *new val(val::global("Object"));
-  static const val& separator = *new val(std::string(1, '\0'));
   const val keys = object.call<val>("keys", obj);
-  const auto joined = keys.call<std::string>("join", separator);
   std::vector<std::string> out;
-  if (joined.empty() && keys[key("length")].as<double>() == 0) return out;
-  std::size_t start = 0;
-  for (std::size_t end; (end = joined.find('\0', start)) != std::string::npos; start = end + 1)
-    out.push_back(joined.substr(start, end - start));
-  out.push_back(joined.substr(start));
+  const auto n = keys[key("length")].as<std::size_t>();
+  for (std::size_t k = 0; k < n; ++k) out.push_back(keys[k].as<std::string>());
   return out;
 }
 

@@ -50,12 +50,14 @@ GRADLAB_COLD void Model::add_block(const std::string& name, std::size_t rows, st
 
 GRADLAB_COLD void Model::set_data(const Dataset& data) {
   validate(data);
-  require(data.inputs() == m_inputs, "the model takes " + std::to_string(m_inputs) +
-                                         " inputs per example but the data has " +
-                                         std::to_string(data.inputs()));
-  require(data.outputs() == m_outputs, "the model makes " + std::to_string(m_outputs) +
-                                           " outputs per example but the data has " +
-                                           std::to_string(data.outputs()) + " targets");
+  // Messages only on failure: a widget's data slider calls this on every move.
+  if (data.inputs() != m_inputs)
+    throw input_error("the model takes " + std::to_string(m_inputs) +
+                      " inputs per example but the data has " + std::to_string(data.inputs()));
+  if (data.outputs() != m_outputs)
+    throw input_error("the model makes " + std::to_string(m_outputs) +
+                      " outputs per example but the data has " +
+                      std::to_string(data.outputs()) + " targets");
   if (m_loss == loss::Kind::bce_logits) {
     for (std::size_t r = 0; r < data.rows(); ++r)
       for (std::size_t c = 0; c < m_outputs; ++c) {
@@ -87,11 +89,13 @@ double Model::evaluate_batch(const double* x, double* grad, std::size_t begin, s
 }
 
 GRADLAB_COLD Matrix Model::predict(const Matrix& x) const {
-  require(x.shape(1) == m_inputs, "the model takes " + std::to_string(m_inputs) +
-                                      " inputs per row but got " + std::to_string(x.shape(1)));
+  // Messages only on failure: the decision-boundary widgets predict a grid every frame.
+  if (x.shape(1) != m_inputs)
+    throw input_error("the model takes " + std::to_string(m_inputs) + " inputs per row but got " +
+                      std::to_string(x.shape(1)));
   const std::size_t rows = x.shape(0);
-  require_range(rows >= 1 && rows <= kMaxPredictRows,
-                "predict needs between 1 and " + std::to_string(kMaxPredictRows) + " rows");
+  if (rows < 1 || rows > kMaxPredictRows)
+    throw range_error("predict needs between 1 and " + std::to_string(kMaxPredictRows) + " rows");
   for (std::size_t r = 0; r < rows; ++r)
     for (std::size_t c = 0; c < m_inputs; ++c)
       if (!std::isfinite(x(r, c)))
