@@ -223,12 +223,12 @@ export async function runAxe(page, { impacts = ['serious', 'critical'], disable 
       if (!tags.length) return [];
       context = { include: tags.map((t) => [t]) };
     }
-    // Lesson sections off screen are not rendered (content-visibility: auto), and axe cannot
-    // judge what is not rendered: it finds the colours behind a text by hit-testing, which skips
-    // such content and lands on whatever else is there (it reported a lesson's dark bold text as
-    // sitting on a widget's blue button). Render them all for the check, as they are when the
-    // reader scrolls to them.
-    const sections = [...document.querySelectorAll('.lesson-section')];
+    // Lesson sections and text blocks off screen are not rendered (content-visibility: auto),
+    // and axe cannot judge what is not rendered: it finds the colours behind a text by
+    // hit-testing, which skips such content and lands on whatever else is there (it reported a
+    // lesson's dark bold text as sitting on a widget's blue button). Render them all for the
+    // check, as they are when the reader scrolls to them.
+    const sections = [...document.querySelectorAll('.lesson-section, .lesson-section > *')];
     for (const s of sections) s.style.contentVisibility = 'visible';
     let r;
     try {

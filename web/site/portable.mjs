@@ -91,7 +91,7 @@ loadEngine({ factory: createGradlabEngine, wasmBinary });
   for (const file of await htmlFiles(out)) {
     const html = await readFile(file, 'utf8');
     const classic = html
-      .replace(/<script type="module" src="([^"]+)"><\/script>/g, '<script defer src="$1"></script>')
+      .replace(/<script type="module"(?: async)? src="([^"]+)"><\/script>/g, '<script defer src="$1"></script>')
       .replace(/<link rel="(?:modulepreload|preload)" href="[^"]*gradlab-engine\.[^"]*"[^>]*>\n?/g, '');
     await writeFile(file, classic);
   }

@@ -32,7 +32,7 @@ function head({ title, description, root, widgets = true }) {
 <link rel="stylesheet" href="${root}assets/math.css">
 <link rel="stylesheet" href="${root}assets/site.css">
 <script type="module" src="${root}assets/site.js"></script>
-<script type="module" src="${root}assets/gradlab-widgets.js"></script>${widgets ? `\n${enginePreloads(root)}` : ''}
+<script type="module" async src="${root}assets/gradlab-widgets.js"></script>${widgets ? `\n${enginePreloads(root)}` : ''}
 </head>`;
 }
 
@@ -126,7 +126,10 @@ ${siteFooter(root)}
  */
 export function lessonSections(body) {
   return body.split(/^(?=<h2[\s>])/m).filter((part) => part.trim())
-    .map((part) => `<section class="lesson-section">\n${part.trimEnd()}\n</section>`).join('\n');
+    .map((part) => `<section class="lesson-section">\n${part.trimEnd()}\n</section>`).join('\n')
+    // A widget is a paragraph of its own (`<p><gradlab-…`); the class keeps it out of the
+    // per-block content-visibility rule in site.css, so a widget is always laid out.
+    .replace(/<p>(?=<gradlab-)/g, '<p class="widget-block">');
 }
 
 /** One lesson page. */

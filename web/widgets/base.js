@@ -17,6 +17,7 @@
 //   teardown()                      disconnected: anything own() did not already release
 // Styles CSP-safely via constructable stylesheets: `static styles = '...css...'`.
 
+import { warmUpCharts } from '../charts/index.js';
 import { loadEngine } from '../engine/gradlab.js';
 import { formatNumber } from './format.js';
 import { parseAttribute, widgets } from './schema.js';
@@ -32,12 +33,27 @@ let enginePromise = null;
 /** The page's shared engine instance (loaded once, on first use). */
 export function sharedEngine() {
   if (!enginePromise) {
-    enginePromise = Promise.resolve().then(() => loadEngine()).catch((error) => {
+    const requested = performance.now();
+    enginePromise = Promise.resolve().then(() => loadEngine()).then((gl) => {
+      performance.measure?.('gradlab engine', { start: requested }); // User Timing, as for setups
+      return gl;
+    }).catch((error) => {
       enginePromise = null; // widgets connected later may try again
       throw error;
     });
+    warmUp();
   }
   return enginePromise;
+}
+
+/** Chart.js's one-time costs (see warmUpCharts), paid while the engine compiles. */
+function warmUp() {
+  if (typeof document === 'undefined' || !document.body) return;
+  try {
+    warmUpCharts();
+  } catch {
+    // only a warm-up: the widgets' own charts report their errors
+  }
 }
 
 // On a page that already holds widgets, start loading the engine now: this module runs before
@@ -342,8 +358,11 @@ export class GradlabWidget extends HTMLElement {
       async (gl) => {
         if (generation !== this._generation) return;
         this.engine = gl;
+        const started = performance.now();
         try {
           await this.setup(gl);
+          // A User Timing entry per widget (DevTools' Performance panel, the load benchmark).
+          performance.measure?.(`gradlab setup ${this.constructor.tag}`, { start: started });
         } catch (error) {
           if (generation === this._generation) this.reportError(error);
           return;
