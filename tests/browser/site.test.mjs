@@ -177,4 +177,48 @@ describe('site', () => {
     assertNoProblems(problems, 'skip link');
     await page.close();
   });
+
+  test('a focused link keeps its whole outline in text blocks skipped while off screen', async () => {
+    // Sections and paragraphs have content-visibility: auto, whose paint containment clips at the
+    // box's edge; a link on a paragraph's first line draws its outline 2-5 px above that edge.
+    const { page, problems } = await openPage(browser, `${site.url}lessons/gradient-descent.html`);
+    await waitForWidgets(page);
+    // A paragraph like the lesson's own, first in the first section, starting with a link.
+    await page.evaluate(() => {
+      const p = document.createElement('p');
+      const a = Object.assign(document.createElement('a'), { href: '#main', textContent: 'a link' });
+      a.dataset.testTarget = '';
+      p.append(a, ' on the first line of a paragraph.');
+      document.querySelector('.lesson-section').prepend(p);
+      window.scrollTo(0, 0);
+    });
+    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('[data-test-target]')
+      .closest('p')).contentVisibility), 'auto');
+    await page.keyboard.press('Tab'); // keyboard modality, so that focus() shows :focus-visible
+    await page.evaluate(() => document.querySelector('[data-test-target]').focus());
+    await frames(page, 2);
+    const box = await page.evaluate(() => {
+      const r = document.querySelector('[data-test-target]').getBoundingClientRect();
+      return { x: r.x, y: r.y, width: r.width };
+    });
+    // The outline's top edge: 3 px, from 5 to 2 px above the link's box (site.css :focus-visible).
+    const png = await page.screenshot({ clip: { x: box.x, y: box.y - 5, width: box.width, height: 3 } });
+    const drawn = await page.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const d = g.getImageData(0, 0, c.width, c.height).data;
+      let hits = 0; // the focus colour, #f0a500
+      for (let i = 0; i < d.length; i += 4) if (d[i] > 200 && d[i + 1] > 130 && d[i + 1] < 200 && d[i + 2] < 80) hits += 1;
+      return hits / (c.width * c.height);
+    }, png.toString('base64'));
+    assert.ok(drawn > 0.9, `only ${(drawn * 100).toFixed(0)} % of the outline's top edge is drawn`);
+    assertNoProblems(problems, 'focus outline');
+    await page.close();
+  });
 });
