@@ -54,12 +54,16 @@ namespace gradlab::wasm {
 /// valid and no JS handle is released at exit.
 const val& key(const char* name) {
   struct Key {
+    const char* at;    // where the name was first seen: a string literal, almost always
     const char* name;  // a copy
     const val* js;
   };
   constexpr std::size_t kKeys = 128;  // ~60 field names exist, plus lesson functions' parameters
   static Key table[kKeys];
   static std::size_t count = 0;
+  // By address first (one comparison of text to confirm), then by text.
+  for (std::size_t i = 0; i < count; ++i)
+    if (table[i].at == name && std::strcmp(table[i].name, name) == 0) return *table[i].js;
   for (std::size_t i = 0; i < count; ++i)
     if (std::strcmp(table[i].name, name) == 0) return *table[i].js;
   if (count == kKeys) {  // never expected: then one spare slot, valid until the next call
@@ -67,7 +71,7 @@ const val& key(const char* name) {
     *spare = val(name);
     return *spare;
   }
-  table[count] = {strdup(name), new val(name)};
+  table[count] = {name, strdup(name), new val(name)};
   return *table[count++].js;
 }
 

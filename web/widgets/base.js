@@ -35,7 +35,7 @@ export function sharedEngine() {
   if (!enginePromise) {
     const requested = performance.now();
     enginePromise = Promise.resolve().then(() => loadEngine()).then((gl) => {
-      performance.measure?.('gradlab engine', { start: requested }); // User Timing, as for setups
+      measureSince('gradlab engine', requested);
       return gl;
     }).catch((error) => {
       enginePromise = null; // widgets connected later may try again
@@ -44,6 +44,19 @@ export function sharedEngine() {
     warmUp();
   }
   return enginePromise;
+}
+
+/**
+ * A User Timing entry from `start` to now (DevTools' Performance panel shows them; the load
+ * benchmark reads them). Never throws: browsers before User Timing Level 3 take the second
+ * argument for a mark name and would.
+ */
+function measureSince(name, start) {
+  try {
+    performance.measure(name, { start });
+  } catch {
+    // no User Timing Level 3: no entry
+  }
 }
 
 /** Chart.js's one-time costs (see warmUpCharts), paid while the engine compiles. */
@@ -361,8 +374,7 @@ export class GradlabWidget extends HTMLElement {
         const started = performance.now();
         try {
           await this.setup(gl);
-          // A User Timing entry per widget (DevTools' Performance panel, the load benchmark).
-          performance.measure?.(`gradlab setup ${this.constructor.tag}`, { start: started });
+          measureSince(`gradlab setup ${this.constructor.tag}`, started);
         } catch (error) {
           if (generation === this._generation) this.reportError(error);
           return;
