@@ -164,7 +164,6 @@ val memory_stats() {
 // ---------------------------------------------------------------------------------------------
 // Conversions (JS -> C++ validate; C++ -> JS copy)
 
-
 /// A copy of n doubles as a fresh Float64Array.
 val to_f64(const double* data, std::size_t n) {
   return val(emscripten::typed_memory_view(n, data)).call<val>("slice");
@@ -411,10 +410,13 @@ double op_attr(const val& attr) {
     return x;
   }
   require(type_of(attr) == "object", "an op attribute must be a number or an object");
+  // number_field refuses NaN, so NaN here means "absent": try the next name.
+  const double absent = std::numeric_limits<double>::quiet_NaN();
   for (const char* field : {"exponent", "p", "slope", "delta"}) {
-    if (!attr[key(field)].isUndefined()) return number_field(attr, field);
+    const double x = number_field(attr, field, absent);
+    if (!std::isnan(x)) return x;
   }
-  return std::numeric_limits<double>::quiet_NaN();
+  return absent;
 }
 
 /// gl.graph(): a tape of array-valued nodes.

@@ -52,10 +52,6 @@ void put_point(Dataset& d, std::size_t i, double x1, double x2, double label, Rn
 /// Row i's label: classes alternate so every dataset is balanced.
 double label_of(std::size_t i) { return static_cast<double>(i % 2); }
 
-}  // namespace
-
-namespace {
-
 /// Throws input_error (range_error when range) with the message a + x + b + y + c, the numbers
 /// in decimal. Out of line: validate and from_points run on every setData (a widget's data
 /// slider), so they build a message only when a check fails, and one call per check keeps

@@ -273,12 +273,13 @@ Status Trainer::run_fused(Objective::Kernel kernel, std::size_t n) {
   };
   constexpr std::size_t K = 2;
   const std::size_t k = m_start.size();
-  // The first step (or every step, for other sizes) through advance(): it notices parameters
-  // moved from outside the trainer.
-  for (std::size_t i = 0; i < (k == K ? std::min<std::size_t>(n, 1) : n) &&
-                          m_status == Status::running;
-       ++i)
-    advance(descend, loss_at);
+  if (k != K) {  // other sizes: every step through advance()
+    for (std::size_t i = 0; i < n && m_status == Status::running; ++i) advance(descend, loss_at);
+    m_optimizer->count_steps(k, updates);
+    return m_status;
+  }
+  // The first step through advance(): it notices parameters moved from outside the trainer.
+  if (n > 0 && m_status == Status::running) advance(descend, loss_at);
 
   double* p = objective.parameters().data();
   double* g = m_grad.data();
@@ -292,7 +293,7 @@ Status Trainer::run_fused(Objective::Kernel kernel, std::size_t n) {
   bool truncated = m_truncated;
 
   constexpr std::size_t kBlock = 4096;  // steps per block of history room (32 KB)
-  for (std::size_t left = k == K && n > 0 ? n - 1 : 0; left > 0 && status == Status::running;) {
+  for (std::size_t left = n > 0 ? n - 1 : 0; left > 0 && status == Status::running;) {
     const std::size_t block = std::min(left, kBlock);
     const std::size_t h0 = m_history.size(), t0 = m_trajectory.size();
     // Trajectory points that still fit under trajectory_limit (record_point's rule).

@@ -70,8 +70,9 @@ function warmUp() {
 }
 
 // On a page that already holds widgets, start loading the engine now: this module runs before
-// the rest of the bundle (Chart.js, the widget classes) has been evaluated, so the engine's
-// download and compilation overlap that work instead of waiting for the first widget to connect.
+// the widget classes have been evaluated (Chart.js before it: the warm-up above needs it), so the
+// engine's download and compilation overlap that work instead of waiting for the first widget
+// to connect.
 // (Errors are left to the widgets, which ask again and show them.)
 if (typeof document !== 'undefined' && document.querySelector?.(Object.keys(widgets).join(','))) {
   sharedEngine().catch(() => {});
