@@ -338,24 +338,30 @@ export class HeatmapChart extends BaseChart {
     let active = false;
     const clampX = (x) => Math.min(this.extent.xMax, Math.max(this.extent.xMin, x));
     const clampY = (y) => Math.min(this.extent.yMax, Math.max(this.extent.yMin, y));
+    // The picked point is the current one at once: the widget moves the drawn point only in its
+    // next frame, and an arrow key pressed before that must step from where the reader clicked.
+    const pick = (x, y, phase) => {
+      this.current = { x, y };
+      this.onPick(x, y, phase);
+    };
     const down = (e) => {
       const at = this.eventToData(e);
       if (!at) return;
       active = true;
       canvas.setPointerCapture(e.pointerId);
       e.preventDefault();
-      this.onPick(clampX(at.x), clampY(at.y), 'start');
+      pick(clampX(at.x), clampY(at.y), 'start');
     };
     const move = (e) => {
       if (!active) return;
       const at = this.eventToData(e, { clampToArea: true });
-      this.onPick(clampX(at.x), clampY(at.y), 'move');
+      pick(clampX(at.x), clampY(at.y), 'move');
     };
     const up = (e) => {
       if (!active) return;
       active = false;
       const at = this.eventToData(e, { clampToArea: true });
-      this.onPick(clampX(at.x), clampY(at.y), 'end');
+      pick(clampX(at.x), clampY(at.y), 'end');
     };
     const key = (e) => {
       const dirs = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
@@ -365,7 +371,7 @@ export class HeatmapChart extends BaseChart {
       const x = clampX(from.x + (dirs[e.key][0] * (xMax - xMin)) / 50);
       const y = clampY(from.y + (dirs[e.key][1] * (yMax - yMin)) / 50);
       e.preventDefault();
-      this.onPick(x, y, 'key');
+      pick(x, y, 'key');
     };
     canvas.addEventListener('pointerdown', down);
     canvas.addEventListener('pointermove', move);
