@@ -108,6 +108,32 @@ describe('lessons: backpropagation, attribution', () => {
     assert.deepEqual(cells, ['0.358804', '0.179402', '0.216889', '0.284782']);
     await widgetShot(w, 'widget-backprop-steps');
 
+    // A slider move rewrites the numbers in place: the same list items and table rows stay in
+    // the page (rebuilding them made the browser restyle and lay out all of them per move).
+    const kept = await w.evaluate((el) => {
+      window.keptNodes = [...el.shadowRoot.querySelectorAll('.bs-graph li, .bs-steps li, tbody tr')];
+      return { count: window.keptNodes.length, first: el.shadowRoot.querySelector('.bs-steps li').textContent };
+    });
+    assert.ok(kept.count >= 12 + 4, `${kept.count} nodes`);
+    const xRange = w.getByRole('slider', { name: 'Input x' });
+    await xRange.focus();
+    const firstStep = () => w.evaluate((el) => el.shadowRoot.querySelector('.bs-steps li').textContent);
+    const settle = async (want) => { // the widget redraws on the next animation frame
+      for (let i = 0; i < 50 && (await firstStep() === kept.first) !== want; i += 1) await page.waitForTimeout(20);
+    };
+    await page.keyboard.press('ArrowRight');
+    await settle(false);
+    const moved = await w.evaluate((el) => ({
+      first: el.shadowRoot.querySelector('.bs-steps li').textContent,
+      same: window.keptNodes.every((n) => n.isConnected),
+    }));
+    assert.notEqual(moved.first, kept.first, 'the first step did not follow x');
+    assert.match(moved.first, /× 2\.1 /);
+    assert.equal(moved.same, true, 'a slider move replaced the list or table nodes');
+    await page.keyboard.press('ArrowLeft');
+    await settle(true);
+    assert.equal(await firstStep(), kept.first);
+
     // One training step with η = 0.1: the lesson's new parameters and loss.
     await w.getByRole('button', { name: /Take a training step/ }).click();
     const p = await w.evaluate((el) => el.parameters);

@@ -110,6 +110,64 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
     assert.equal(draws, 1);
   });
 
+  test('a redraw that reuses the kept axes bitmap gives the pixels of a full redraw', async () => {
+    const result = await inWidget(async (el) => {
+      const charts = { heat: el.heat, line: el.line, curve: el.curve, scatter: el.scatter };
+      const pixels = (c) => {
+        const { canvas } = c.chart;
+        return canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      };
+      const out = {};
+      for (const [name, c] of Object.entries(charts)) {
+        // Count the axis-label drawing of the x scale: a redraw from the bitmap does none.
+        const scale = c.chart.scales.x;
+        let labelDraws = 0;
+        const original = scale.drawLabels;
+        scale.drawLabels = function drawLabels(...args) { labelDraws += 1; return original.apply(this, args); };
+        try {
+          c.update(); // whatever state the chart was in: after this its layout is settled
+          c.update();
+          labelDraws = 0;
+          c.update(); // same layout: drawn over the kept bitmap
+          const kept = labelDraws;
+          const fromBitmap = pixels(c);
+          labelDraws = 0;
+          c.chart.update('none'); // Chart.js's full update: a new layout, everything drawn
+          const full = labelDraws;
+          const drawn = pixels(c);
+          let differing = 0;
+          for (let i = 0; i < drawn.length; i += 1) if (Math.abs(drawn[i] - fromBitmap[i]) > 1) differing += 1;
+          out[name] = { kept, full, differing, size: drawn.length };
+        } finally {
+          delete scale.drawLabels;
+        }
+      }
+      // New limits move the axes: the bitmap must not be reused, the y labels are drawn again.
+      const s = el.scatter;
+      const y = s.chart.scales.y;
+      let yLabels = 0;
+      const original = y.drawLabels;
+      y.drawLabels = function drawLabels(...args) { yLabels += 1; return original.apply(this, args); };
+      try {
+        s.chart.options.scales.y.max = 20;
+        s.update();
+        out.limits = { yLabels };
+      } finally {
+        delete y.drawLabels;
+        s.chart.options.scales.y.max = 10;
+        s.update();
+      }
+      return out;
+    });
+    for (const name of ['heat', 'line', 'curve', 'scatter']) {
+      const r = result[name];
+      assert.equal(r.kept, 0, `${name}: the axes were drawn again though the layout had not changed`);
+      assert.equal(r.full, 1, `${name}: the full update did not draw the x axis once`);
+      assert.equal(r.differing, 0, `${name}: ${r.differing} of ${r.size} channel values differ from a full redraw`);
+    }
+    assert.equal(result.limits.yLabels, 1, 'new y limits: the y labels were not drawn again');
+  });
+
   test('invalid attribute values show a notice and fall back to the default', async () => {
     await inWidget((el) => el.setAttribute('learning-rate', '5'));
     const notice = harness().locator('.gl-notice-warning');

@@ -127,7 +127,8 @@ export class BaseChart {
     this.chart = new Chart(this.canvas, {
       type,
       data: { datasets },
-      plugins,
+      // First, so that the background it keeps holds none of the other plugins' drawing.
+      plugins: [this._backgroundPlugin(), ...plugins],
       options: {
         animation: false,
         parsing: false,
@@ -149,6 +150,60 @@ export class BaseChart {
     this._lastLayoutKey = this._layoutKey();
     this._lastSize = `${this.chart.width}x${this.chart.height}`;
     return this.chart;
+  }
+
+  /**
+   * Keeps what Chart.js draws beneath the datasets (grid, ticks, axis titles, borders, legend) as
+   * a bitmap after each full layout, and paints that bitmap instead of drawing them again while
+   * the layout stays: on a slider move only the data change, and the axes' text was a third of
+   * a chart's redraw. Anything that lays the chart out again (new limits, titles, size, pixel
+   * ratio) drops the bitmap; so does a legend whose swatches changed.
+   */
+  _backgroundPlugin() {
+    const bg = { canvas: null, valid: false, legend: '', layers: null };
+    const legendKey = (chart) => (chart.legend?.options?.display
+      ? (chart.legend.legendItems ?? []).map((i) => [i.text, i.fillStyle, i.strokeStyle, i.hidden, i.lineDash]).join('|')
+      : '');
+    return {
+      id: 'glBackground',
+      afterLayout: () => { bg.valid = false; },
+      beforeDraw: (chart) => {
+        if (bg.layers) chart._layers = bg.layers; // a draw that threw half-way
+        bg.layers = null;
+        const { canvas } = chart;
+        if (!bg.valid || bg.canvas.width !== canvas.width || bg.canvas.height !== canvas.height ||
+            bg.legend !== legendKey(chart)) {
+          bg.valid = false;
+          return;
+        }
+        const ctx = chart.ctx;
+        ctx.save();
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.drawImage(bg.canvas, 0, 0);
+        ctx.restore();
+        // Chart.js draws the layers with z <= 0 before the datasets: the bitmap holds them.
+        bg.layers = chart._layers;
+        chart._layers = bg.layers.filter((layer) => layer.z > 0);
+      },
+      beforeDatasetsDraw: (chart) => {
+        if (bg.layers || bg.valid) return;
+        const { canvas } = chart;
+        bg.canvas ??= document.createElement('canvas');
+        if (bg.canvas.width !== canvas.width || bg.canvas.height !== canvas.height) {
+          bg.canvas.width = canvas.width;
+          bg.canvas.height = canvas.height;
+        }
+        const ctx = bg.canvas.getContext('2d');
+        ctx.clearRect(0, 0, canvas.width, canvas.height);
+        ctx.drawImage(canvas, 0, 0);
+        bg.legend = legendKey(chart);
+        bg.valid = true;
+      },
+      afterDraw: (chart) => {
+        if (bg.layers) chart._layers = bg.layers;
+        bg.layers = null;
+      },
+    };
   }
 
   /** Add a dataset after creation (`sorted: false` for a line that is not sorted by x). */
@@ -220,10 +275,19 @@ export class BaseChart {
         continue;
       }
       const cur = { min: autoMin ? mine.min : s.min, max: autoMax ? mine.max : s.max };
+      // A single value (one point, or a flat line: a loss curve before the first step) has no
+      // spread to fill the axis with. On a linear axis it gets limits from zero to twice the
+      // value, kept while it stays inside and above a tenth of them; on a log axis, a power of
+      // ten either side of its own, kept while it stays inside. Limits fitted tightly around it
+      // changed, and relaid the chart, at almost every move of a slider.
+      const lone = lo === hi;
       const fits = Number.isFinite(cur.min) && Number.isFinite(cur.max) && lo >= cur.min && hi <= cur.max &&
-        (log ? Math.log10(hi / lo) >= 0.4 * Math.log10(cur.max / cur.min)
-          : hi - lo >= 0.4 * (cur.max - cur.min));
-      const next = fits ? cur : niceLimits(lo, hi, log);
+        (lone ? log || Math.abs(lo) >= 0.1 * Math.max(Math.abs(cur.min), Math.abs(cur.max))
+          : log ? Math.log10(hi / lo) >= 0.4 * Math.log10(cur.max / cur.min)
+            : hi - lo >= 0.4 * (cur.max - cur.min));
+      const next = fits ? cur
+        : !lone ? niceLimits(lo, hi, log)
+          : log ? niceLimits(lo / 10, hi * 10, true) : niceLimits(Math.min(0, 2 * lo), Math.max(0, 2 * hi));
       if (autoMin) s.min = next.min;
       if (autoMax) s.max = next.max;
       this._autoSet[id] = { min: autoMin ? s.min : undefined, max: autoMax ? s.max : undefined };

@@ -29,7 +29,7 @@
 //   forwardShown (0 … 4), backwardShown (0 … 8), lastStep ({before, after} losses or null).
 // Methods: forwardStep(), backwardStep(), showAll(), clear(), trainStep(), reset().
 
-import { GradlabWidget, h } from './base.js';
+import { GradlabWidget, h, morph } from './base.js';
 
 const PARAMS = ['w1', 'b1', 'w2', 'b2'];
 const SUBS = { w1: 'w₁', b1: 'b₁', w2: 'w₂', b2: 'b₂' };
@@ -250,7 +250,7 @@ export class BackpropSteps extends GradlabWidget {
       h('span', { class: 'bs-grad' }, shownB(key) ? `∂L/∂${name} = ${f6(gr[key])}` : `∂L/∂${name} ?`));
     const arrow = () => h('li', { class: 'bs-arrow', 'aria-hidden': 'true' }, '→');
     const paramNode = (k) => node(k, SUBS[k], 'parameter', s.p[k], 'param');
-    this.graphList.replaceChildren(
+    morph(this.graphList,
       h('li', { class: 'bs-node', 'data-kind': 'param' }, h('span', { class: 'bs-name' }, 'x'),
         h('span', { class: 'bs-formula' }, 'input'), h('span', { class: 'bs-value' }, `value ${f6(s.x)}`)),
       paramNode('w1'), paramNode('b1'), arrow(),
@@ -282,10 +282,10 @@ export class BackpropSteps extends GradlabWidget {
     };
     for (let i = 0; i < s.fwd; i += 1) lines.push(`Forward: ${fwdText[FORWARD[i]]}`);
     for (let i = 0; i < s.bwd; i += 1) lines.push(`Backward: ${bwdText[BACKWARD[i]]}`);
-    this.steps.replaceChildren(...lines.map((t) => h('li', {}, t)));
+    morph(this.steps, lines.map((t) => h('li', {}, t)));
     this.fwdButton.disabled = s.fwd >= FORWARD.length;
     this.bwdButton.disabled = s.fwd < FORWARD.length || s.bwd >= BACKWARD.length;
-    this.tbody.replaceChildren(...PARAMS.map((k) => h('tr', {},
+    morph(this.tbody, PARAMS.map((k) => h('tr', {},
       h('th', { scope: 'row' }, SUBS[k]), h('td', {}, f6(s.p[k])),
       h('td', {}, shownB(k) ? f6(gr[k]) : '?'), h('td', {}, f6(s.fd[k])))));
     this.stepNote.textContent = s.last

@@ -186,6 +186,42 @@ export function setText(el, text) {
 }
 
 /**
+ * Make `parent`'s children match `children` (nodes built by h(), strings), keeping the nodes that
+ * are already there: a text that differs is rewritten, attributes are copied over, a node of
+ * another tag replaces the old one, and a different number of children rebuilds that level.
+ * A widget can then rebuild a list or a table on every slider move as if from scratch while
+ * the browser restyles, lays out and repaints only what changed. The new nodes must carry no
+ * listeners (the old ones stay in the page).
+ */
+export function morph(parent, ...children) {
+  const next = [];
+  const add = (child) => {
+    if (child === null || child === undefined || child === false) return;
+    if (Array.isArray(child)) child.forEach(add);
+    else next.push(child instanceof Node ? child : document.createTextNode(String(child)));
+  };
+  children.forEach(add);
+  const old = parent.childNodes;
+  if (old.length !== next.length) {
+    parent.replaceChildren(...next);
+    return;
+  }
+  for (let i = 0; i < next.length; i += 1) {
+    const a = old[i];
+    const b = next[i];
+    if (a.nodeType !== b.nodeType || a.nodeName !== b.nodeName) {
+      parent.replaceChild(b, a);
+    } else if (a.nodeType !== Node.ELEMENT_NODE) {
+      if (a.nodeValue !== b.nodeValue) a.nodeValue = b.nodeValue;
+    } else {
+      for (const { name, value } of b.attributes) if (a.getAttribute(name) !== value) a.setAttribute(name, value);
+      for (const name of a.getAttributeNames()) if (!b.hasAttribute(name)) a.removeAttribute(name);
+      morph(a, [...b.childNodes]);
+    }
+  }
+}
+
+/**
  * Show rows of text cells in a table section, reusing the rows and cells already there and
  * rewriting only the texts that changed; rebuilt when the number of rows or cells differs.
  * A row is an array of strings, its first cell a row header (<th scope="row">) when `rowHeader`.

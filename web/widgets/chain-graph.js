@@ -32,7 +32,7 @@
 // multiplied), finiteDifference, relativeError, gradcheck ({maxRelError, ok} of the engine),
 // steps (array of W values visited by "Take a step", starting with the first W).
 
-import { GradlabWidget, h } from './base.js';
+import { GradlabWidget, h, morph } from './base.js';
 import { CurveChart } from '../charts/index.js';
 import { fmt, fmtFactor } from './exam-math.js';
 
@@ -361,7 +361,7 @@ export class ChainGraph extends GradlabWidget {
       `∂y/∂z = y(1 − y) = ${num(s.local.dydz)}, ∂z/∂W = X = ${num(s.x)}, ∂z/∂X = W = ${num(s.w)}; ` +
       `∂Loss/∂W = ${num(s.grads.W)}, ∂Loss/∂X = ${num(s.grads.X)}.`);
 
-    this.chainLine.replaceChildren(
+    morph(this.chainLine,
       '∂Loss/∂W = ∂Loss/∂y · ∂y/∂z · ∂z/∂W = ',
       `(−1) × ${fmtFactor(s.local.dydz, 6)} × ${fmtFactor(s.local.dzdW, 6)} = `,
       h('strong', {}, num(s.product)),
@@ -373,7 +373,7 @@ export class ChainGraph extends GradlabWidget {
     this.out.rel.set(s.rel);
     const hh = this.hSlider.value;
     const good = s.rel < 1e-4;
-    this.checkText.replaceChildren(
+    morph(this.checkText,
       `(Loss(W + h) − Loss(W − h)) / 2h with h = ${fmt(hh, 3)}: ${num(s.fd)}. `,
       h('span', { class: good ? 'cg-ok' : 'cg-bad' }, good ? 'Agrees with the chain rule.' :
         'Differs: h is too large (or so small that rounding shows).'));
@@ -392,7 +392,7 @@ export class ChainGraph extends GradlabWidget {
 
     const rows = [['W', s.w, s.grads.W], ['X', s.x, s.grads.X], ['z = W·X', s.z, s.grads.z],
       ['y = σ(z)', s.y, s.grads.y], ['Loss = 1 − y', s.loss, s.grads.L]];
-    this.tableBody.replaceChildren(...rows.map(([name, v, gr]) => h('tr', {},
+    morph(this.tableBody, rows.map(([name, v, gr]) => h('tr', {},
       h('th', { scope: 'row' }, name), h('td', {}, num(v)), h('td', {}, num(gr)))));
 
     this.chart.setPoint(s.w, s.loss);

@@ -22,7 +22,7 @@
 // Properties (read-only): x, h, fx, fxh, secantSlope, centralDifference, derivative —
 // all numbers computed by the engine for the current state.
 
-import { GradlabWidget, h } from './base.js';
+import { GradlabWidget, h, morph } from './base.js';
 import { CurveChart, COLORS } from '../charts/index.js';
 import { fmt } from './exam-math.js';
 
@@ -258,7 +258,7 @@ export class DerivativeSlope extends GradlabWidget {
     this.sign.textContent = signMessage(s.x, s.derivative);
 
     this.tableCaption.textContent = `Shrinking h at x = ${num(s.x)} (f′(x) = ${num(s.derivative)})`;
-    this.tableBody.replaceChildren(...s.rows.map((r) =>
+    morph(this.tableBody, s.rows.map((r) =>
       h('tr', { class: Math.abs(r.h - s.h) < 1e-12 ? 'ds-current' : '' },
         h('td', {}, num(r.h)), h('td', {}, num(r.fxh)), h('td', {}, num(r.secant)))));
   }

@@ -7,7 +7,7 @@
 // Loss and derivatives come from the engine (a linear model holding this one student); the
 // numbered list only writes the same numbers out as arithmetic.
 
-import { GradlabWidget, h } from './base.js';
+import { GradlabWidget, h, morph } from './base.js';
 import { OneStudent } from './exam-lab.js';
 import { fmt, predict, stepArithmetic } from './exam-math.js';
 import { clampToAttribute, stateNumber } from './share.js';
@@ -145,7 +145,7 @@ export class ExamStep extends GradlabWidget {
     if (s.lastStep) {
       this.stepHeading.textContent = `Step ${s.steps}, number by number`;
       this.stepNote.hidden = true;
-      this.stepList.replaceChildren(...s.lastStep.lines.map((line, i) =>
+      morph(this.stepList, s.lastStep.lines.map((line, i) =>
         h('li', { class: i >= 5 ? 'ex-result' : '' }, line)));
     } else {
       this.stepHeading.textContent = 'The step, number by number';
