@@ -132,6 +132,15 @@ describe('a good build', { skip: !existsSync(engine) && `engine not built (${eng
 });
 
 describe('widget attribute schema', () => {
+  test('`charts: false` marks exactly the widgets whose module draws no Chart.js chart', async () => {
+    const { readFile } = await import('node:fs/promises');
+    for (const [tag, entry] of Object.entries(widgets)) {
+      const source = await readFile(new URL(`../../web/widgets/${tag.replace(/^gradlab-/, '')}.js`, import.meta.url), 'utf8');
+      const drawsCharts = /from '\.\.\/charts\/|from '\.\/backprop-charts\.js'/.test(source);
+      assert.equal(entry.charts !== false, drawsCharts, `${tag}: charts ${entry.charts}, but its module ${drawsCharts ? 'imports' : 'does not import'} a chart helper`);
+    }
+  });
+
   test('every entry is well formed', () => {
     for (const [tag, entry] of Object.entries(widgets)) {
       assert.match(tag, /^gradlab-[a-z0-9-]+$/);

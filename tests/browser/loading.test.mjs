@@ -88,6 +88,29 @@ describe('loading order and lazy parts of the page', () => {
     await page.close();
   });
 
+  test('a page without chart widgets skips the chart warm-up; a lesson with charts does it once', async () => {
+    const canvases = async (url) => {
+      const page = await browser.context.newPage();
+      await page.addInitScript(() => {
+        window.canvasesMade = 0;
+        const create = Document.prototype.createElement;
+        Document.prototype.createElement = function createElement(name, ...rest) {
+          if (String(name).toLowerCase() === 'canvas') window.canvasesMade += 1;
+          return create.call(this, name, ...rest);
+        };
+      });
+      await page.goto(url);
+      await waitForWidgets(page);
+      const made = await page.evaluate(() => window.canvasesMade);
+      await page.close();
+      return made;
+    };
+    // The home page holds only the engine check: no chart, so no warm-up chart either.
+    assert.equal(await canvases(`${site.url}index.html`), 0);
+    // A lesson whose widgets draw charts: the warm-up chart's canvas and the widgets' own.
+    assert.ok(await canvases(`${site.url}lessons/gradient-descent.html`) >= 2);
+  });
+
   test('lesson sections: a widget at the end of a lesson works when scrolled to', async () => {
     const { page, problems } = await openPage(browser, `${site.url}lessons/derivatives.html`);
     const sections = await page.evaluate(() => [...document.querySelectorAll('.lesson-body > .lesson-section')]

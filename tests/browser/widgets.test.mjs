@@ -168,6 +168,56 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
     assert.equal(result.limits.yLabels, 1, 'new y limits: the y labels were not drawn again');
   });
 
+  test('a redraw re-resolves only the datasets whose style changed, and shows the new style', async () => {
+    const result = await inWidget((el) => {
+      const pixels = (c) => {
+        const { canvas } = c.chart;
+        return canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      };
+      const differing = (a, b) => {
+        let n = 0;
+        for (let i = 0; i < a.length; i += 1) if (Math.abs(a[i] - b[i]) > 1) n += 1;
+        return n;
+      };
+      const out = {};
+      // Each case changes one dataset's style the way widgets do, then redraws on the fast path.
+      const cases = {
+        line: [el.line, 0, (d) => { d.borderColor = '#b00020'; d.borderWidth = 5; }],
+        scatter: [el.scatter, 0, (d) => { d.backgroundColor = d.data.map((_, i) => (i === 2 ? '#6b3fa0' : '#1f5fbf')); }],
+        scatterInPlace: [el.scatter, 0, (d) => { d.backgroundColor[3] = '#1d7a3a'; }],
+      };
+      for (const [name, [c, index, change]] of Object.entries(cases)) {
+        c.update();
+        c.update();
+        const { controller } = c.chart.getDatasetMeta(index);
+        let configured = 0;
+        const original = controller.configure;
+        controller.configure = function configure(...args) { configured += 1; return original.apply(this, args); };
+        try {
+          c.update();
+          const unchanged = configured;
+          const before = pixels(c);
+          change(c.chart.data.datasets[index]);
+          configured = 0;
+          c.update();
+          const changed = configured;
+          const fast = pixels(c);
+          c.chart.update('none');
+          out[name] = { unchanged, changed, moved: differing(before, fast), wrong: differing(fast, pixels(c)) };
+        } finally {
+          delete controller.configure;
+        }
+      }
+      return out;
+    });
+    for (const [name, r] of Object.entries(result)) {
+      assert.equal(r.unchanged, 0, `${name}: options resolved again with no style change`);
+      assert.equal(r.changed, 1, `${name}: the changed dataset was not resolved again`);
+      assert.ok(r.moved > 20, `${name}: the new style did not show (${r.moved} values changed)`);
+      assert.equal(r.wrong, 0, `${name}: ${r.wrong} values differ from a full redraw`);
+    }
+  });
+
   test('invalid attribute values show a notice and fall back to the default', async () => {
     await inWidget((el) => el.setAttribute('learning-rate', '5'));
     const notice = harness().locator('.gl-notice-warning');

@@ -59,9 +59,16 @@ function measureSince(name, start) {
   }
 }
 
-/** Chart.js's one-time costs (see warmUpCharts), paid while the engine compiles. */
+// The widget tags that draw Chart.js charts (see `charts` in schema.js).
+const CHART_TAGS = Object.keys(widgets).filter((tag) => widgets[tag].charts !== false).join(',');
+
+/**
+ * Chart.js's one-time costs (see warmUpCharts), paid while the engine compiles; skipped on a
+ * page whose widgets draw no chart (the home page's engine check: there the warm-up was
+ * 60-90 ms of main-thread work before the widget could show its result).
+ */
 function warmUp() {
-  if (typeof document === 'undefined' || !document.body) return;
+  if (typeof document === 'undefined' || !document.body || !document.querySelector(CHART_TAGS)) return;
   try {
     warmUpCharts();
   } catch {

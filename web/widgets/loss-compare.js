@@ -32,6 +32,8 @@ import { fmt } from './exam-math.js';
 
 const num = (v) => fmt(v, 5);
 const SPAN = { min: -5, max: 15 };
+// The error ranges the chart shows, ± each (about 1.5× apart).
+const RANGES = [2, 3, 5, 8, 12, 18, 27, 40];
 const OUTLIER = { prediction: 3, target: 13 };
 const KINDS = {
   mse: { name: 'MSE', long: 'Mean squared error', term: 'squared error (ŷ − y)²', color: COLORS.blue },
@@ -242,15 +244,17 @@ export class LossCompare extends GradlabWidget {
    * Term curves from the engine (one row per error value), on a fixed grid of errors every
    * CURVE_STEP: each error value is computed once and kept, so widening the range costs only
    * the new points (a full recomputation per range, 3 × 161 engine calls, cost a frame). The
-   * range grows with the biggest error and shrinks only when that falls below half of it, so a
-   * drag keeps the chart's layout.
+   * range is one of RANGES: it grows to the next that holds the biggest error and shrinks only
+   * when that falls below half of it, so a drag keeps the chart's layout (growing one unit at a
+   * time relaid the chart, a full Chart.js update, at every unit the error crossed).
    */
   _curves() {
     const s = this.state;
     const biggest = Math.max(...s.errors.map(Math.abs));
     const needed = Math.max(2, Math.ceil(biggest + 0.5));
     const current = this._range ?? 0;
-    const range = needed <= current && needed >= current / 2 ? current : needed;
+    const range = needed <= current && needed >= current / 2 ? current
+      : RANGES.find((r) => r >= needed) ?? needed;
     const key = `${range}:${this.attrs.delta}`;
     if (key === this._curveKey) return;
     this._curveKey = key;
