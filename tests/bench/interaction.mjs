@@ -362,7 +362,7 @@ const pct = (values, p) => {
 // Before each cold load the bench waits this long: the page closed just before (the previous
 // load or lesson) is still being torn down by Chromium, on the same 2 cores, for a few hundred
 // ms; a load started at once measured 110-660 ms slower (4 lessons) than one started after a pause.
-const SETTLE_MS = 700;
+const SETTLE_MS = Number(process.env.GRADLAB_BENCH_SETTLE_MS ?? 700);
 
 /** Forgets everything the site's origin stored: the next visit is a first visit. */
 async function clearOrigin(context, page, baseUrl) {

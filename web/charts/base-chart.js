@@ -340,8 +340,8 @@ export class BaseChart {
       // Chart.js's _updateDatasets('none'), except that a dataset whose own style properties are
       // the same as at its last update keeps the options Chart.js resolved for it then:
       // resolving them again through Chart.js's option proxies was the largest part of a
-      // redraw for a chart of many datasets (optim-race: 12). A changed style (a highlighted
-      // line, a selected point's colour) is resolved again.
+      // redraw for a chart of many datasets (optim-race: one per optimizer). A changed style
+      // (a highlighted line, a selected point's colour) is resolved again.
       if (chart.notifyPlugins('beforeDatasetsUpdate', { mode: 'none', cancelable: true }) !== false) {
         for (let i = 0; i < n; i += 1) {
           const { controller } = chart.getDatasetMeta(i);
