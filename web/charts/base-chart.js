@@ -186,8 +186,9 @@ export class BaseChart {
         chart._layers = bg.layers.filter((layer) => layer.z > 0);
       },
       beforeDatasetsDraw: (chart) => {
-        if (bg.layers || bg.valid) return;
         const { canvas } = chart;
+        // (A canvas of no pixels cannot be drawn from: drawImage would throw.)
+        if (bg.layers || bg.valid || !canvas.width || !canvas.height) return;
         bg.canvas ??= document.createElement('canvas');
         if (bg.canvas.width !== canvas.width || bg.canvas.height !== canvas.height) {
           bg.canvas.width = canvas.width;
