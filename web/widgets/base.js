@@ -175,13 +175,19 @@ export function h(tag, props = {}, ...children) {
       el.setAttribute(key, String(value));
     }
   }
-  const add = (child) => {
-    if (child === null || child === undefined || child === false) return;
-    if (Array.isArray(child)) child.forEach(add);
-    else el.append(child instanceof Node ? child : String(child));
-  };
-  children.forEach(add);
+  el.append(...nodesOf(children));
   return el;
+}
+
+/** h()'s and morph()'s children as nodes: arrays flattened, null/undefined/false left out, the
+ * rest as text. */
+function nodesOf(children, out = []) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) nodesOf(child, out);
+    else out.push(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return out;
 }
 
 /**
@@ -201,13 +207,7 @@ export function setText(el, text) {
  * listeners (the old ones stay in the page).
  */
 export function morph(parent, ...children) {
-  const next = [];
-  const add = (child) => {
-    if (child === null || child === undefined || child === false) return;
-    if (Array.isArray(child)) child.forEach(add);
-    else next.push(child instanceof Node ? child : document.createTextNode(String(child)));
-  };
-  children.forEach(add);
+  const next = nodesOf(children);
   const old = parent.childNodes;
   if (old.length !== next.length) {
     parent.replaceChildren(...next);
