@@ -379,17 +379,28 @@ async function clearOrigin(context, page, baseUrl) {
   }
 }
 
-/** One extra cold load of a page: { firstInteractive, loadMs }. */
+/**
+ * A first visit of `pagePath` in `page` (the origin's storage cleared, after SETTLE_MS when
+ * `settle`): { loadMs, firstInteractive, widgets }, once the first widget is interactive.
+ */
+async function visit(context, page, baseUrl, pagePath, settle) {
+  await page.addInitScript(watchWidgets);
+  await clearOrigin(context, page, baseUrl);
+  if (settle) await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await page.goto(baseUrl + pagePath, { waitUntil: 'load' });
+  const loadMs = await page.evaluate(() => performance.getEntriesByType('navigation')[0]?.loadEventEnd || performance.now());
+  const widgets = await page.evaluate(() => [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('gradlab-')).length);
+  if (widgets) {
+    await page.waitForFunction(() => window.__gl.firstInteractive !== null, null, { timeout: 15000 }).catch(() => {});
+  }
+  return { loadMs, widgets, firstInteractive: await page.evaluate(() => window.__gl.firstInteractive) };
+}
+
+/** One extra cold load of a page, in a page of its own: { loadMs, firstInteractive, widgets }. */
 async function coldLoad(context, baseUrl, pagePath) {
   const page = await context.newPage();
   try {
-    await page.addInitScript(watchWidgets);
-    await clearOrigin(context, page, baseUrl);
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    await page.goto(baseUrl + pagePath, { waitUntil: 'load' });
-    const loadMs = await page.evaluate(() => performance.getEntriesByType('navigation')[0]?.loadEventEnd || performance.now());
-    await page.waitForFunction(() => window.__gl.firstInteractive !== null, null, { timeout: 15000 }).catch(() => {});
-    return { loadMs, firstInteractive: await page.evaluate(() => window.__gl.firstInteractive) };
+    return await visit(context, page, baseUrl, pagePath, true);
   } finally {
     await page.close();
   }
@@ -406,18 +417,10 @@ async function measurePage(context, baseUrl, pagePath, { moves, only, load, late
   page.on('response', (r) => responses.push(r));
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.addInitScript(watchWidgets);
-  await clearOrigin(context, page, baseUrl); // a cold load for every page
-  if (load) await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const t0 = Date.now();
-  await page.goto(baseUrl + pagePath, { waitUntil: 'load' });
-  const loadMs = await page.evaluate(() => performance.getEntriesByType('navigation')[0]?.loadEventEnd || performance.now());
-  const widgetCount = await page.evaluate(() => [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('gradlab-')).length);
-  if (widgetCount) {
-    await page.waitForFunction(() => window.__gl.firstInteractive !== null, null, { timeout: 15000 }).catch(() => {});
-  }
+  const measured = await visit(context, page, baseUrl, pagePath, load); // a cold load for every page
   await page.waitForLoadState('networkidle').catch(() => {});
-  const runs = [...extra, { loadMs, firstInteractive: await page.evaluate(() => window.__gl.firstInteractive) }];
+  const runs = [...extra, measured];
   const median = (key) => {
     const v = runs.map((r) => r[key]).filter((x) => x !== null && x !== undefined).sort((a, b) => a - b);
     return v.length ? v[v.length >> 1] : null; // the upper middle for an even count: never flatters
