@@ -97,7 +97,11 @@ double bce_logits(const double* z, const double* t, std::size_t n, double* grad)
     if (!(t[i] >= 0.0 && t[i] <= 1.0))  // also rejects NaN
       throw range_error("binary cross-entropy targets must be in [0, 1]");
     const double zi = z[i];
-    sum += std::max(zi, 0.0) - zi * t[i] + std::log1p(std::exp(-std::fabs(zi)));
+    // max(z, 0) − z·t as |z| times the target's distance from the side z points to. Written
+    // directly, an infinite logit (weights grown past ~1e306) gave inf − inf = NaN; this gives
+    // +inf, or 0 when the target sits exactly on that side.
+    const double away = zi >= 0.0 ? 1.0 - t[i] : t[i];
+    sum += (away == 0.0 ? 0.0 : std::fabs(zi) * away) + std::log1p(std::exp(-std::fabs(zi)));
     if (grad) {
       // sigmoid written so that exp never overflows
       const double e = std::exp(-std::fabs(zi));

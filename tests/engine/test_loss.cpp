@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "gradlab/error.hpp"
@@ -31,6 +32,24 @@ TEST(Loss, BceFromLogitsStaysFiniteForHugeLogits) {
   EXPECT_NEAR(l, 1000.0, 1e-9);  // each term is 1000, mean 1000
   EXPECT_NEAR(g[0], -0.5, 1e-12);
   EXPECT_NEAR(g[1], 0.5, 1e-12);
+}
+
+TEST(Loss, BceFromLogitsOfAnInfiniteLogitIsInfiniteOrZeroNeverNaN) {
+  // A logistic model whose weights grew past ~1e306 gives logits of ±inf. The loss of such a
+  // term is the limit: +inf unless the target sits exactly on the side the logit points to
+  // (then 0); the gradient is the sigmoid's limit minus the target. (A fuzz finding: NaN.)
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<double> z{inf, inf, -inf, -inf}, t{1.0, 0.9, 0.0, 0.3};
+  std::vector<double> g(4);
+  for (std::size_t i = 0; i < 4; ++i) {
+    const double l = loss::bce_logits(&z[i], &t[i], 1, &g[i]);
+    EXPECT_EQ(l, (i == 0 || i == 2) ? 0.0 : inf) << "term " << i;
+  }
+  EXPECT_DOUBLE_EQ(g[0], 0.0);
+  EXPECT_DOUBLE_EQ(g[1], 1.0 - 0.9);
+  EXPECT_DOUBLE_EQ(g[2], 0.0);
+  EXPECT_DOUBLE_EQ(g[3], -0.3);
+  EXPECT_EQ(loss::bce_logits(z.data(), t.data(), 4), inf);
 }
 
 TEST(Loss, EveryGradientMatchesCentralDifferences) {
