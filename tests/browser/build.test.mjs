@@ -105,6 +105,25 @@ describe('a good build', { skip: !existsSync(engine) && `engine not built (${eng
     assert.match(css, /\.katex \.ks0[,{]/);
   });
 
+  test('the widget bundle opens with V8\'s compile hint; lesson pages preload the KaTeX faces their math uses', async () => {
+    const bundle = await readFile(path.join(out, 'assets/gradlab-widgets.js'), 'utf8');
+    assert.equal(bundle.split('\n')[0], '//# allFunctionsCalledOnLoad'); // only honoured as the first line
+    const css = await readFile(path.join(out, 'assets/katex/katex.min.css'), 'utf8');
+    const html = await readFile(path.join(out, 'lessons/what-is-a-derivative.html'), 'utf8');
+    const preloads = [...html.matchAll(/<link rel="preload" href="([^"]+)" as="font"[^>]*>/g)];
+    assert.deepEqual(preloads.map(([, href]) => path.basename(href)).sort(),
+      ['KaTeX_Main-Regular.woff2', 'KaTeX_Math-Italic.woff2']);
+    for (const [tag, href] of preloads) {
+      // A font preload is used only if it is a CORS request for the very URL the stylesheet asks for.
+      assert.match(tag, /\stype="font\/woff2" crossorigin>/);
+      const fromCss = path.relative(path.join(out, 'assets/katex'), path.resolve(path.dirname(path.join(out, 'lessons/x.html')), href));
+      assert.ok(css.includes(`url(${fromCss})`), `${href}: katex.min.css has no url(${fromCss})`);
+    }
+    // A page without math preloads no font.
+    const plain = await readFile(path.join(out, 'index.html'), 'utf8');
+    assert.doesNotMatch(plain, /as="font"/);
+  });
+
   test('every local link and asset exists (404-free)', async () => {
     const missing = [];
     for (const file of htmlFiles) {
@@ -132,15 +151,6 @@ describe('a good build', { skip: !existsSync(engine) && `engine not built (${eng
 });
 
 describe('widget attribute schema', () => {
-  test('`charts: false` marks exactly the widgets whose module draws no Chart.js chart', async () => {
-    const { readFile } = await import('node:fs/promises');
-    for (const [tag, entry] of Object.entries(widgets)) {
-      const source = await readFile(new URL(`../../web/widgets/${tag.replace(/^gradlab-/, '')}.js`, import.meta.url), 'utf8');
-      const drawsCharts = /from '\.\.\/charts\/|from '\.\/backprop-charts\.js'/.test(source);
-      assert.equal(entry.charts !== false, drawsCharts, `${tag}: charts ${entry.charts}, but its module ${drawsCharts ? 'imports' : 'does not import'} a chart helper`);
-    }
-  });
-
   test('every entry is well formed', () => {
     for (const [tag, entry] of Object.entries(widgets)) {
       assert.match(tag, /^gradlab-[a-z0-9-]+$/);

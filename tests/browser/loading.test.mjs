@@ -1,7 +1,8 @@
 // How a page loads (README "Performance" → "Interaction budget"): widgets in view are set up
 // first and the rest follow without any scrolling; a widget still loading says so and offers no
 // control; lesson sections off screen (content-visibility: auto) still hold working widgets and
-// keyboard-reachable wide equations; the service worker is registered only after the load event.
+// keyboard-reachable wide equations; the math's main fonts are preloaded and used; the service
+// worker is registered only after the load event.
 // No timing is asserted: each test waits on conditions, and the engine is held back explicitly
 // where the order of events matters.
 
@@ -88,29 +89,6 @@ describe('loading order and lazy parts of the page', () => {
     await page.close();
   });
 
-  test('a page without chart widgets skips the chart warm-up; a lesson with charts does it once', async () => {
-    const canvases = async (url) => {
-      const page = await browser.context.newPage();
-      await page.addInitScript(() => {
-        window.canvasesMade = 0;
-        const create = Document.prototype.createElement;
-        Document.prototype.createElement = function createElement(name, ...rest) {
-          if (String(name).toLowerCase() === 'canvas') window.canvasesMade += 1;
-          return create.call(this, name, ...rest);
-        };
-      });
-      await page.goto(url);
-      await waitForWidgets(page);
-      const made = await page.evaluate(() => window.canvasesMade);
-      await page.close();
-      return made;
-    };
-    // The home page holds only the engine check: no chart, so no warm-up chart either.
-    assert.equal(await canvases(`${site.url}index.html`), 0);
-    // A lesson whose widgets draw charts: the warm-up chart's canvas and the widgets' own.
-    assert.ok(await canvases(`${site.url}lessons/gradient-descent.html`) >= 2);
-  });
-
   test('lesson sections: a widget at the end of a lesson works when scrolled to', async () => {
     const { page, problems } = await openPage(browser, `${site.url}lessons/derivatives.html`);
     const sections = await page.evaluate(() => [...document.querySelectorAll('.lesson-body > .lesson-section')]
@@ -152,6 +130,27 @@ describe('loading order and lazy parts of the page', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.waitForFunction(() => document.querySelectorAll('.math-display[tabindex]').length === 0);
     assertNoProblems(problems, 'backpropagation at 375 px');
+    await page.close();
+  });
+
+  test('the KaTeX fonts preloaded from <head> are fetched once and used by the math', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${site.url}lessons/exam-score.html`, { waitUntil: 'load' });
+    const seen = await page.evaluate(async () => {
+      await document.fonts.ready;
+      const name = (url) => url.split('/').pop();
+      return {
+        preloaded: [...document.querySelectorAll('link[rel=preload][as=font]')].map((l) => name(l.href)),
+        fetched: performance.getEntriesByType('resource').map((e) => name(e.name)).filter((n) => n.endsWith('.woff2')),
+        loaded: [...document.fonts].filter((f) => f.status === 'loaded').map((f) => `${f.family} ${f.style}`),
+      };
+    });
+    assert.deepEqual(seen.preloaded.sort(), ['KaTeX_Main-Regular.woff2', 'KaTeX_Math-Italic.woff2']);
+    // A preload the stylesheet did not match would be fetched a second time, and a face the math
+    // does not use would never load.
+    for (const file of seen.preloaded) assert.equal(seen.fetched.filter((n) => n === file).length, 1, `${file}: ${seen.fetched}`);
+    assert.ok(seen.loaded.includes('KaTeX_Main normal'), String(seen.loaded));
+    assert.ok(seen.loaded.includes('KaTeX_Math italic'), String(seen.loaded));
     await page.close();
   });
 

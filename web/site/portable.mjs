@@ -18,6 +18,7 @@ import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { COMPILE_HINT } from './build.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -34,6 +35,7 @@ async function classicBundle({ entryCode, outfile }) {
     target: ['es2022'],
     minify: true,
     legalComments: 'none',
+    banner: { js: COMPILE_HINT }, // see build.mjs
     outfile,
     loader: { '.wasm': 'binary' },
     logLevel: 'silent',

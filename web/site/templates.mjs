@@ -18,7 +18,20 @@ export function enginePreloads(root) {
 <link rel="preload" href="${root}assets/gradlab-engine.wasm" as="fetch" crossorigin>`;
 }
 
-function head({ title, description, root, widgets = true }) {
+// The KaTeX faces a page's math is set in, preloaded from <head>. Otherwise the browser finds
+// them only when its first layout meets the math, and lays the page out again when they arrive
+// (first widget ready ~20 ms sooner in an interleaved A/B of cold loads). Two faces cover nearly
+// every formula: upright digits and operators (Main-Regular) and variables (Math-Italic); the
+// rarer ones (big operators, bold) still load from the stylesheet when used.
+export function mathFontPreloads(body, root) {
+  const faces = [];
+  if (body.includes('class="katex"')) faces.push('Main-Regular');
+  if (/class="[^"]*\bmathnormal\b/.test(body)) faces.push('Math-Italic');
+  return faces.map((face) => `\n<link rel="preload" href="${root}assets/katex/fonts/KaTeX_${face}.woff2" ` +
+    'as="font" type="font/woff2" crossorigin>').join('');
+}
+
+function head({ title, description, root, widgets = true, fonts = '' }) {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -28,7 +41,7 @@ function head({ title, description, root, widgets = true }) {
 <title>${escapeHtml(title)}</title>
 <meta name="description" content="${escapeHtml(description)}">
 <link rel="icon" href="${root}assets/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="${root}assets/katex/katex.min.css">
+<link rel="stylesheet" href="${root}assets/katex/katex.min.css">${fonts}
 <link rel="stylesheet" href="${root}assets/math.css">
 <link rel="stylesheet" href="${root}assets/site.css">
 <script type="module" src="${root}assets/site.js"></script>
@@ -143,7 +156,8 @@ export function lessonPage({ lesson, index, total, prev, next, body }) {
         ${prev ? `<a class="pager-prev" rel="prev" href="${prev.slug}.html"><span class="pager-dir">← Previous</span> <span class="pager-title">${escapeHtml(prev.title)}</span></a>` : '<span></span>'}
         ${next ? `<a class="pager-next" rel="next" href="${next.slug}.html"><span class="pager-dir">Next →</span> <span class="pager-title">${escapeHtml(next.title)}</span></a>` : '<a class="pager-next" href="../index.html"><span class="pager-dir">Done →</span> <span class="pager-title">Back to all lessons</span></a>'}
       </nav>`;
-  return `${head({ title: `${lesson.title} — Gradlab`, description: lesson.summary, root })}
+  return `${head({ title: `${lesson.title} — Gradlab`, description: lesson.summary, root,
+    fonts: mathFontPreloads(body, root) })}
 <body data-page="lesson" data-slug="${lesson.slug}">
 ${siteHeader(root, 'lesson')}
 <main id="main" tabindex="-1">

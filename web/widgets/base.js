@@ -17,7 +17,6 @@
 //   teardown()                      disconnected: anything own() did not already release
 // Styles CSP-safely via constructable stylesheets: `static styles = '...css...'`.
 
-import { warmUpCharts } from '../charts/index.js';
 import { loadEngine } from '../engine/gradlab.js';
 import { formatNumber } from './format.js';
 import { parseAttribute, widgets } from './schema.js';
@@ -41,7 +40,6 @@ export function sharedEngine() {
       enginePromise = null; // widgets connected later may try again
       throw error;
     });
-    warmUp();
   }
   return enginePromise;
 }
@@ -59,27 +57,11 @@ function measureSince(name, start) {
   }
 }
 
-// The widget tags that draw Chart.js charts (see `charts` in schema.js).
-const CHART_TAGS = Object.keys(widgets).filter((tag) => widgets[tag].charts !== false).join(',');
-
-/**
- * Chart.js's one-time costs (see warmUpCharts), paid while the engine compiles; skipped on a
- * page whose widgets draw no chart (the home page's engine check: there the warm-up was
- * 60-90 ms of main-thread work before the widget could show its result).
- */
-function warmUp() {
-  if (typeof document === 'undefined' || !document.body || !document.querySelector(CHART_TAGS)) return;
-  try {
-    warmUpCharts();
-  } catch {
-    // only a warm-up: the widgets' own charts report their errors
-  }
-}
-
 // On a page that already holds widgets, start loading the engine now: this module runs before
-// the widget classes have been evaluated (Chart.js before it: the warm-up above needs it), so the
-// engine's download and compilation overlap that work instead of waiting for the first widget
-// to connect.
+// the widget classes have been evaluated, so the engine's download and compilation overlap that
+// work instead of waiting for the first widget to connect. (Chart.js's first chart is no longer
+// drawn ahead as a warm-up: timed to the first widget's charts on screen, a page without it was
+// ready 20-50 ms sooner; see tests/bench/README.md.)
 // (Errors are left to the widgets, which ask again and show them.)
 if (typeof document !== 'undefined' && document.querySelector?.(Object.keys(widgets).join(','))) {
   sharedEngine().catch(() => {});

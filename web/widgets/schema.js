@@ -7,8 +7,6 @@
 // Adding a widget: add one entry below, keyed by its tag name, with
 //   description  one sentence for authors (shown in the authoring reference)
 //   example      a snippet an author can paste into a lesson
-//   charts       false for a widget that draws no Chart.js chart (a page holding only such
-//                widgets skips the chart warm-up while its engine loads); absent: it draws some
 //   attributes   { name: spec }, where spec is one of
 //     { type: 'number',  default, min?, max?, integer?, description }
 //     { type: 'enum',    default, values: [...strings], description }
@@ -24,7 +22,7 @@
  *   pattern?:string}}
  *   AttributeSpec */
 
-/** @type {Record<string, {description:string, example:string, charts?:false,
+/** @type {Record<string, {description:string, example:string, 
  *   attributes: Record<string, AttributeSpec>}>} */
 export const widgets = {
   'gradlab-attribution-explorer': {
@@ -90,7 +88,6 @@ export const widgets = {
     },
   },
   'gradlab-backprop-steps': {
-    charts: false,
     description:
       'Backpropagation by hand through a = w₁x + b₁, h = act(a), ŷ = w₂h + b₂, L = (ŷ − y)², ' +
       'built with the engine\'s Graph: Forward fills in one node per press, Backward one gradient ' +
@@ -199,7 +196,6 @@ export const widgets = {
     },
   },
   'gradlab-engine-check': {
-    charts: false,
     description:
       'Shows that the C++ engine loaded in this page: its version and a mean squared error ' +
       'computed by the engine for predictions [2.5, 3.1, 4.8] against targets [3, 3, 5].',
@@ -249,7 +245,6 @@ export const widgets = {
     },
   },
   'gradlab-exam-step': {
-    charts: false,
     description:
       'One student, one gradient step: prediction = hours × weight + bias, the error, the ' +
       'squared-error loss and its derivatives computed by the engine, and "Take one step" ' +
@@ -370,7 +365,6 @@ export const widgets = {
     },
   },
   'gradlab-practice-set': {
-    charts: false,
     description:
       'Checked exercises with feedback and a score; the expected answers are computed by the ' +
       'engine. "warm-up": phone-price error, the daily-steps model y = 500x and one update, and a ' +
