@@ -118,6 +118,17 @@ describe('lessons: loss functions, chain rule, linear regression in code', () =>
     assert.equal(await w.locator('tbody tr').count(), 4);
     assert.match(await w.locator('.lc-sum').textContent(), /= 100\.3 \/ 4 = 25\.075$/);
     assert.match(await w.locator('.lc-note').textContent(), /Example 4 contributes 99\.7%/);
+    // The outlier's error of 10 widens the chart to ±12: each term curve is sampled every 0.15
+    // (161 points, not one every 0.05), from −12 to 12 through 0, each point the closed form.
+    const curves = await w.evaluate((el) => el.chart.chart.data.datasets.slice(0, 3).map((d) => d.data));
+    for (const [k, term] of [[0, (r) => r * r], [1, Math.abs], [2, (r) => huberTerm(r)]]) {
+      const xs = curves[k].map((q) => q.x);
+      assert.equal(xs.length, 161, `curve ${k}`);
+      close(xs[0], -12, 1e-9, 'left end');
+      close(xs[160], 12, 1e-9, 'right end');
+      close(xs[80], 0, 1e-9, 'the kink of |r| is a point');
+      for (const q of curves[k]) close(q.y, term(q.x), 1e-9, `curve ${k} at ${q.x}`);
+    }
     await widgetShot(w, 'widget-loss-compare-outlier');
     await w.getByRole('button', { name: 'Reset' }).click();
     assert.equal(await w.locator('tbody tr').count(), 3);

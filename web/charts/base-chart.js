@@ -37,11 +37,27 @@ export const SERIES_COLORS = [COLORS.blue, COLORS.orange, COLORS.green, COLORS.p
 const FONT = { family: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif',
   size: 12 };
 
-// Log axes: label the powers of ten only, as 0.001 … 1 … 1000 (Chart.js would print
-// "100.000" with uniform decimals, which reads as a hundred thousand in many locales).
-function logTick(value) {
-  const exponent = Math.log10(value);
-  return Math.abs(exponent - Math.round(exponent)) < 1e-9 ? formatShort(value) : '';
+// Log axes: ticks, grid lines and labels at the powers of ten only, labelled 0.001 … 1 … 1000
+// (Chart.js would print "100.000" with uniform decimals, which reads as a hundred thousand in many
+// locales); over more than 8 (16) decades every 2nd (3rd) power is labelled, so labels never
+// crowd and Chart.js's own label skipping is off. Chart.js makes nine ticks a decade: measuring,
+// skipping and drawing those was most of a full update of a log chart (backprop-net's
+// gradient-norm bars, relaid at every change of the network: ~8-10 ms). An axis holding fewer
+// than two powers keeps all its ticks and labels each (2, 3, … × 10ᵏ).
+const isPower = (v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9;
+
+function keepPowers(scale) {
+  if (scale.type !== 'logarithmic') return; // a chart may switch the axis to linear
+  const powers = scale.ticks.filter((t) => isPower(t.value));
+  if (powers.length >= 2) scale.ticks = powers;
+}
+
+function logTick(value, index, ticks) {
+  if (ticks.filter((t) => isPower(t.value)).length < 2) return formatShort(value);
+  if (!isPower(value)) return '';
+  const decades = ticks.length > 1 ? Math.log10(ticks[ticks.length - 1].value / ticks[0].value) : 0;
+  const every = decades > 16 ? 3 : decades > 8 ? 2 : 1;
+  return Math.round(Math.log10(value)) % every === 0 ? formatShort(value) : '';
 }
 
 // Linear axes: the labels Chart.js's default formatter gives in English (decimals from the tick
@@ -74,8 +90,9 @@ export function axis({ title, min, max, type = 'linear', grid = true } = {}) {
     min,
     max,
     title: title ? { display: true, text: title, color: COLORS.ink, font: { ...FONT, size: 13 } } : undefined,
-    ticks: { color: '#3d4652', font: FONT, maxTicksLimit: 8,
+    ticks: { color: '#3d4652', font: FONT, maxTicksLimit: 8, autoSkip: type !== 'logarithmic',
       callback: type === 'logarithmic' ? logTick : linearTick },
+    afterBuildTicks: type === 'logarithmic' ? keepPowers : undefined,
     grid: { color: grid ? COLORS.grid : 'transparent' },
     border: { color: '#8795a6' },
   };

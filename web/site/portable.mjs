@@ -9,7 +9,7 @@
 // Chart.js, the engine loader, the engine module and its wasm (esbuild's binary loader inlines
 // dist/assets/gradlab-engine.wasm as base64, handed to loadEngine as wasmBinary, so nothing is
 // fetched and the glue's import.meta is never used). The pages load it and assets/site.js with
-// <script defer> instead of <script type="module">, and lose the engine preload links. Links are
+// <script defer> instead of <script type="module">, and lose the engine and font preload links. Links are
 // already relative and end in .html. No service worker, no top-level gradlab-widgets.js (both
 // need http).
 
@@ -94,7 +94,9 @@ loadEngine({ factory: createGradlabEngine, wasmBinary });
     const html = await readFile(file, 'utf8');
     const classic = html
       .replace(/<script type="module"(?: async)? src="([^"]+)"><\/script>/g, '<script defer src="$1"></script>')
-      .replace(/<link rel="(?:modulepreload|preload)" href="[^"]*gradlab-engine\.[^"]*"[^>]*>\n?/g, '');
+      .replace(/<link rel="(?:modulepreload|preload)" href="[^"]*gradlab-engine\.[^"]*"[^>]*>\n?/g, '')
+      // A font preload is a CORS request, which file:// refuses (the stylesheet's own font loads work).
+      .replace(/<link rel="preload" href="[^"]*" as="font"[^>]*>\n?/g, '');
     await writeFile(file, classic);
   }
 }

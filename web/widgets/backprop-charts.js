@@ -37,12 +37,6 @@ export class BarChart extends BaseChart {
     this.series = series.map((s, i) => ({ ...s, color: s.color ?? SERIES_COLORS[i % SERIES_COLORS.length] }));
     const valueAxis = axis({ title: yLabel, type: log ? 'logarithmic' : 'linear' });
     if (!log) valueAxis.beginAtZero = true;
-    else {
-      // Label powers of ten only (a log axis otherwise crowds 0.05, 0.01, 0.005 … together).
-      const power = (v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9;
-      valueAxis.ticks.callback = (v, _, ticks) =>
-        (power(v) || ticks.filter((t) => power(t.value)).length < 2 ? formatShort(v) : '');
-    }
     this._create({
       type: 'bar',
       datasets: this.series.map((s) => ({ label: s.label, data: [], parsing: true,
