@@ -313,6 +313,32 @@ describe('lessons: backpropagation, attribution', () => {
     assert.match(text, /‖∂L\/∂W₁‖ = .*‖∂L\/∂W₅‖ = /);
     assert.match(text, /first layer's gradient is/);
     await widgetShot(w, 'widget-backprop-net-vanishing');
+    // The bars' log axis: whole decades, every bar at least twice its bottom, the tallest within two
+    // decades of its top. A move of the neurons slider (a new network, new norms) keeps the axis
+    // whenever the new bars fit it, so the chart is not relaid; otherwise it is fitted afresh.
+    const power = (v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9;
+    const fitsAxis = (norms, a) => norms.every((n) => n >= 2 * a.min && n <= a.max) && Math.max(...norms) >= a.max / 100;
+    const normAxis = () => w.evaluate((el) => {
+      const y = el.normsChart.chart.options.scales.y;
+      return { min: y.min, max: y.max, norms: el.layerNorms };
+    });
+    let axisBefore = await normAxis();
+    const neurons = w.getByLabel('Neurons per hidden layer', { exact: true });
+    let kept = 0;
+    for (let k = 0; k < 6; k += 1) {
+      assert.ok(power(axisBefore.min) && power(axisBefore.max), `limits ${axisBefore.min} … ${axisBefore.max}`);
+      assert.ok(fitsAxis(axisBefore.norms, axisBefore), `bars ${axisBefore.norms} on ${axisBefore.min} … ${axisBefore.max}`);
+      await neurons.focus();
+      await page.keyboard.press(k < 3 ? 'ArrowRight' : 'ArrowLeft');
+      await frames(page);
+      const axisAfter = await normAxis();
+      if (fitsAxis(axisAfter.norms, axisBefore)) {
+        assert.deepEqual([axisAfter.min, axisAfter.max], [axisBefore.min, axisBefore.max]);
+        kept += 1;
+      }
+      axisBefore = axisAfter;
+    }
+    assert.ok(kept > 0, 'no move kept the axis'); // the case this checks must occur
     // Plain gradient descent hardly moves the loss in 1000 steps.
     const sigLoss = await w.evaluate((el) => { el.step(1000); return el.loss; });
     assert.ok(sigLoss > 0.6, `sigmoid, 4 layers, sgd: loss after 1000 steps ${sigLoss}`);
