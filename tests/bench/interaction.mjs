@@ -32,9 +32,9 @@
 // GRADLAB_BENCH_VSYNC=1 keeps the 60 Hz tick (reported, not judged differently).
 //
 //   node tests/bench/interaction.mjs [--moves 200] [--pages lesson-slug,...] [--only widget,...]
-//                                    [--dist dist] [--loads 3] [--no-load] [--no-latency] [--no-drag]
+//                                    [--dist dist] [--loads 5] [--no-load] [--no-latency] [--no-drag]
 //   --only exam-score     only widgets whose tag contains "exam-score", on the pages that use them
-//   --loads 3             cold loads per page; the median is reported and judged
+//   --loads 5             cold loads per page; the median is reported and judged
 //   --no-load             skip the cold-load / bytes part (faster when iterating on latency)
 //   --no-latency          skip the slider moves (faster when iterating on loading)
 //   --no-drag             skip the second latency measure, trusted mouse drags (see prepareDrag)
@@ -60,7 +60,7 @@ const UNTHROTTLED_ARGS = ['--disable-frame-rate-limit', '--disable-gpu-vsync'];
 
 function parseArgs(argv) {
   const opts = { moves: 200, dist: path.join(ROOT, 'dist'), pages: null, only: null, load: true, latency: true,
-    drag: true, loads: 3 };
+    drag: true, loads: 5 };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--moves') opts.moves = Number(argv[++i]);
     else if (argv[i] === '--dist') opts.dist = path.resolve(argv[++i]);
@@ -417,7 +417,7 @@ async function coldLoad(context, baseUrl, pagePath) {
 }
 
 async function measurePage(contexts, baseUrl, pagePath, { moves, only, load, latency, drag: dragged, loads }, log) {
-  // Cold loads (--loads, default 3; a single load on a busy 2-core machine varied by ±100 ms from
+  // Cold loads (--loads, default 5; a single load on a busy 2-core machine varied by ±100 ms from
   // run to run, the median is reported), in the browser with the usual 60 Hz frame clock: the
   // unthrottled one below renders frames of the half-loaded page as fast as it can, which made
   // each load 80-130 ms slower than in a browser as learners run it.

@@ -9,9 +9,9 @@
 // Chart.js, the engine loader, the engine module and its wasm (esbuild's binary loader inlines
 // dist/assets/gradlab-engine.wasm as base64, handed to loadEngine as wasmBinary, so nothing is
 // fetched and the glue's import.meta is never used). The pages load it and assets/site.js with
-// <script defer> instead of <script type="module">, and lose the engine and font preload links. Links are
-// already relative and end in .html. No service worker, no top-level gradlab-widgets.js (both
-// need http).
+// <script defer> instead of <script type="module">, and lose the engine and font preload links.
+// Links are already relative and end in .html. No service worker, no top-level
+// gradlab-widgets.js (both need http).
 
 import { existsSync } from 'node:fs';
 import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';

@@ -22,7 +22,7 @@
  *   pattern?:string}}
  *   AttributeSpec */
 
-/** @type {Record<string, {description:string, example:string, 
+/** @type {Record<string, {description:string, example:string,
  *   attributes: Record<string, AttributeSpec>}>} */
 export const widgets = {
   'gradlab-attribution-explorer': {
