@@ -135,6 +135,10 @@ describe('site', () => {
     await assert.doesNotReject(badge(first).filter({ hasText: 'Visited' }).waitFor());
 
     await page.goto(`${site.url}lessons/${last}.html`);
+    // The widgets above the button first, so nothing above it changes height any more: in a
+    // fresh-clone CI run (two test files at once) a click at the button's place hit nothing
+    // while the page was still settling.
+    await waitForWidgets(page);
     const button = page.locator('[data-mark-complete]');
     assert.equal(await button.getAttribute('aria-pressed'), 'false');
     await button.click();
