@@ -250,7 +250,8 @@ describe('lessons: backpropagation, attribution', () => {
     assert.ok(circle.acc > 0.9, `circle accuracy ${circle.acc}`);
     assert.equal(circle.history.length, circle.steps + 1);
     close(circle.history[0], circle0, 1e-12, 'history[0]');
-    assert.match(await w.locator('.bn-status').textContent(), /Paused after \d+ steps/);
+    // (The status line is rewritten by the widget's next frame, not by the click itself.)
+    await assert.doesNotReject(w.locator('.bn-status').filter({ hasText: /Paused after \d+ steps/ }).waitFor());
     close(await shown(readout(w, 'Loss (cross-entropy)')), circle.loss, 1e-4 + 1e-4 * circle.loss, 'loss readout');
     await widgetShot(w, 'widget-backprop-net-circle-trained');
 
