@@ -730,6 +730,28 @@ class JsModel {
     });
   }
 
+  /// Models: input_gradient at each of `rows` input rows (rows x inputs numbers), in one call.
+  val input_gradients(const val& x_js, double rows_d, double output) {
+    return guard([&] {
+      Model& m = model("inputGradients");
+      const std::vector<double> x = to_finite_vector(x_js, "x");
+      std::size_t rows = x.size() / m.inputs(); // rows left out: as many as x holds
+      if (!std::isnan(rows_d)) {
+        require_range(rows_d >= 1 && rows_d <= static_cast<double>(kMaxPredictRows) &&
+                          rows_d == std::floor(rows_d),
+                      "rows must be an integer in [1, " + std::to_string(kMaxPredictRows) + "]");
+        rows = static_cast<std::size_t>(rows_d);
+      }
+      require(rows >= 1 && x.size() == rows * m.inputs(),
+              "x must hold rows * " + std::to_string(m.inputs()) + " numbers, not " +
+                  std::to_string(x.size()));
+      require_range(output >= 0 && output < static_cast<double>(m.outputs()) &&
+                        output == std::floor(output),
+                    "output must be an integer in [0, " + std::to_string(m.outputs()) + ")");
+      return to_f64(m.input_gradients(x.data(), rows, static_cast<std::size_t>(output)));
+    });
+  }
+
   /// What the object is: type and shape (models) or formula, axes, view, start, minima (functions).
   val info() {
     return guard([&] {
@@ -1000,6 +1022,7 @@ EMSCRIPTEN_BINDINGS(gradlab) {
       .function("gradcheck", &JsModel::gradcheck)
       .function("layerGradientNorms", &JsModel::layer_gradient_norms)
       .function("inputGradient", &JsModel::input_gradient)
+      .function("inputGradients", &JsModel::input_gradients)
       .function("info", &JsModel::info);
 
   function("makeTrainer", &make_trainer_js);

@@ -107,14 +107,26 @@ GRADLAB_COLD Matrix Model::predict(const Matrix& x) const {
 }
 
 GRADLAB_COLD std::vector<double> Model::input_gradient(const double* input_row, std::size_t output) const {
+  return input_gradients(input_row, 1, output);
+}
+
+GRADLAB_COLD std::vector<double> Model::input_gradients(const double* x, std::size_t rows,
+                                                        std::size_t output) const {
   require_range(output < m_outputs, "output index " + std::to_string(output) +
                                         " is out of range (the model has " +
                                         std::to_string(m_outputs) + " outputs)");
-  for (std::size_t c = 0; c < m_inputs; ++c)
-    if (!std::isfinite(input_row[c]))
-      throw range_error("input " + std::to_string(c + 1) + " is not a finite number");
-  std::vector<double> out(m_inputs, 0.0);
-  input_gradient_row(input_row, output, out.data());
+  if (rows < 1 || rows > kMaxPredictRows)
+    throw range_error("input gradients need between 1 and " + std::to_string(kMaxPredictRows) +
+                      " rows");
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < m_inputs; ++c)
+      if (!std::isfinite(x[r * m_inputs + c]))
+        throw range_error("input " + std::to_string(c + 1) +
+                          (rows > 1 ? " of row " + std::to_string(r + 1) : std::string()) +
+                          " is not a finite number");
+  std::vector<double> out(rows * m_inputs, 0.0);
+  for (std::size_t r = 0; r < rows; ++r)
+    input_gradient_row(x + r * m_inputs, output, out.data() + r * m_inputs);
   return out;
 }
 

@@ -255,8 +255,16 @@ export const readout = (widget, label) =>
 /** A number as widgets print it ("−8" with a real minus sign, "6.01", "−2.28e-7"). */
 export const parseShown = (text) => Number(text.trim().replace('−', '-'));
 
-/** The number a locator shows. */
-export const shown = async (locator) => parseShown(await locator.textContent());
+/**
+ * The number a locator shows, read after the page's next two animation frames: widgets rewrite
+ * their readouts in their frame callback, not in the event handler, so a read straight after an
+ * input can see the previous value.
+ */
+export const shown = async (locator) => {
+  await locator.page().evaluate(() => new Promise((resolve) =>
+    requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  return parseShown(await locator.textContent());
+};
 
 /** |a − b| ≤ tol, with a message naming what was compared. */
 export const close = (a, b, tol, what) =>

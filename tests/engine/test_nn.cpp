@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -331,6 +332,30 @@ TEST(Nn, InputGradientMatchesFiniteDifferencesOfPredict) {
       }
     }
   }
+}
+
+TEST(Nn, InputGradientsOfManyRowsAreTheRowsOneAtATime) {
+  MLP m({3, 5, 2}, {"tanh", "sigmoid"}, loss::Kind::mse, 2);
+  randomize(m, 23);
+  const std::vector<double> x{0.4, -1.1, 0.7, 2.0, 0.0, -0.3, -1.5, 0.9, 1.2};  // three rows
+  for (std::size_t out = 0; out < 2; ++out) {
+    const auto all = m.input_gradients(x.data(), 3, out);
+    ASSERT_EQ(all.size(), 9u);
+    for (std::size_t r = 0; r < 3; ++r) {
+      const auto one = m.input_gradient(x.data() + 3 * r, out);
+      for (std::size_t c = 0; c < 3; ++c) EXPECT_EQ(all[3 * r + c], one[c]) << "row " << r;
+    }
+  }
+  std::vector<double> bad = x;
+  bad[4] = std::numeric_limits<double>::quiet_NaN();
+  try {
+    m.input_gradients(bad.data(), 3, 0);
+    FAIL() << "a NaN input was accepted";
+  } catch (const range_error& e) {
+    EXPECT_STREQ(e.what(), "input 2 of row 2 is not a finite number");
+  }
+  EXPECT_THROW(m.input_gradients(x.data(), 0, 0), range_error);
+  EXPECT_THROW(m.input_gradients(x.data(), 3, 2), range_error);  // two outputs: 0 and 1
 }
 
 TEST(Nn, LogisticRegressionSeparatesTwoBlobs) {

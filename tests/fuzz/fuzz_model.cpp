@@ -1,10 +1,11 @@
 // Fuzz target: model configurations. make_model(spec) with arbitrary types, sizes, activations,
 // losses, seeds and inits; then set_data with a fuzzed table, evaluate / evaluate_batch /
-// predict / input_gradient, and a few Trainer steps with a fuzzed optimizer.
+// predict / input_gradient(s), and a few Trainer steps with a fuzzed optimizer.
 //
 // Finiteness is only demanded where it is owed: with bounded data (|x|, |y| <= 100) and the
 // model's own initial parameters, loss and gradient must be finite; with wild data the engine
 // must either reject it (NaN, infinities) or just not crash.
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -176,6 +177,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(g.size() == model->inputs());
       if (!rwild) FUZZ_CHECK(all_finite(g));
       else if (strict()) FUZZ_CHECK(!any_nan(g));
+    }
+  }
+
+  // Several rows in one call (0 to 5): each row's gradient is the one input_gradient gives alone.
+  {
+    const std::size_t rows = fdp.ConsumeIntegralInRange<std::size_t>(0, 5);
+    const std::size_t n = model->inputs();
+    std::vector<double> x(std::max<std::size_t>(rows, 1) * n);
+    const bool xwild = fdp.ConsumeBool();
+    for (double& v : x) v = xwild ? any_double(fdp, -100, 100) : bounded_double(fdp, -100, 100);
+    const std::size_t output = any_size(fdp, model->outputs());
+    std::vector<double> g;
+    const bool ok = accepts([&] { g = model->input_gradients(x.data(), rows, output); });
+    FUZZ_CHECK(ok == (rows >= 1 && output < model->outputs() && all_finite(x.data(), rows * n)));
+    if (ok) {
+      FUZZ_CHECK(g.size() == rows * n);
+      const auto same = [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); };
+      for (std::size_t r = 0; r < rows; ++r) {
+        const auto one = model->input_gradient(x.data() + r * n, output);
+        for (std::size_t c = 0; c < n; ++c) FUZZ_CHECK(same(g[r * n + c], one[c]));
+      }
     }
   }
 

@@ -145,6 +145,23 @@ test('models: logistic, mlp, predict, landscape, gradcheck', () => {
     assert.ok(p.every((v) => v > 0 && v < 1));
     assert.equal(m.layerGradientNorms().length, 3);
     assert.equal(m.inputGradient([0.5, -0.5]).length, 2);
+    // Many rows in one call: each row's gradient as inputGradient gives it alone, and each one
+    // a central difference of predict (the integrated-gradients widget sums 64 such rows).
+    const rows = [0.5, -0.5, 1.5, 0.25, -2, 1];
+    const all = m.inputGradients(rows, 3);
+    assert.equal(all.length, 6);
+    assert.deepEqual([...m.inputGradients(rows)], [...all]); // rows left out: all of x
+    for (let r = 0; r < 3; r += 1) {
+      const row = rows.slice(2 * r, 2 * r + 2);
+      assert.deepEqual([...all.slice(2 * r, 2 * r + 2)], [...m.inputGradient(row)]);
+      for (let c = 0; c < 2; c += 1) {
+        const up = [...row];
+        const down = [...row];
+        up[c] += 1e-6;
+        down[c] -= 1e-6;
+        close(all[2 * r + c], (m.predict(up)[0] - m.predict(down)[0]) / 2e-6, 1e-6);
+      }
+    }
     assert.deepEqual(m.info().sizes, [2, 8, 8, 1]);
   });
   using(gl.model({ type: 'linear', inputs: 2, bias: false }), (m) => {

@@ -51,6 +51,10 @@ test('spec fields: each kind of bad value names its field (messages are built on
     t.delete();
     assert.throws(() => m.setParameters([1, 2, 3]), { message: 'parameters must hold 2 numbers, not 3' });
     assert.throws(() => m.inputGradient([1, 2], 0), { message: 'the input row must hold 1 numbers' });
+    assert.throws(() => m.inputGradients([1, 2, 3], 2), { message: 'x must hold rows * 1 numbers, not 3' });
+    assert.throws(() => m.inputGradients([1, 2], 1.5), { name: 'RangeError', message: /^rows must be an integer in \[1, / });
+    assert.throws(() => m.inputGradients([1, NaN]), { name: 'RangeError', message: 'x must be finite numbers' });
+    assert.throws(() => m.inputGradients([1, 2], 2, 1), { name: 'RangeError', message: 'output must be an integer in [0, 1)' });
   } finally {
     m.delete();
   }

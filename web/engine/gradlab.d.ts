@@ -194,6 +194,11 @@ export interface Model {
   layerGradientNorms(): Float64Array;
   /** Models only: d prediction[output] / d input at one input row. */
   inputGradient(row: Numbers, output?: number): Float64Array;
+  /**
+   * Models only: inputGradient at each of `rows` input rows (x row-major, rows x inputs; rows
+   * defaults to all of x) in one call: rows x inputs numbers.
+   */
+  inputGradients(x: Numbers, rows?: number, output?: number): Float64Array;
   /** Frees the engine memory. Call exactly once; any later call throws. A trainer made from
    *  this model keeps working. */
   delete(): void;

@@ -322,6 +322,9 @@ class Model {
   inputGradient(row, output = 0) {
     return this._handle().inputGradient(f64(row, 'input row'), output);
   }
+  inputGradients(x, rows, output = 0) {
+    return this._handle().inputGradients(f64(x, 'x'), rows ?? Number.NaN, output);
+  }
   delete() {
     if (this.#raw) {
       this.#raw.delete();

@@ -198,13 +198,20 @@ export class AttributionExplorer extends GradlabWidget {
     s.p = p[0];
     s.pBase = p[1];
     s.fd = [0, 1, 2].map((j) => (p[2 + 2 * j] - p[3 + 2 * j]) / (2 * hh));
-    s.grad = Array.from(this.model.inputGradient(x));
-    s.gxi = s.grad.map((g, j) => g * (x[j] - base[j]));
-    const mean = [0, 0, 0];
+    // One inputGradients call: x itself, then the PATH_POINTS midpoints of the path from the
+    // baseline (one call per point was 65 crossings into the engine per slider move).
+    const at = new Float64Array(3 * (PATH_POINTS + 1));
+    at.set(x);
     for (let k = 0; k < PATH_POINTS; k += 1) {
       const a = (k + 0.5) / PATH_POINTS;
-      const g = this.model.inputGradient(x.map((v, j) => base[j] + a * (v - base[j])));
-      for (let j = 0; j < 3; j += 1) mean[j] += g[j] / PATH_POINTS;
+      for (let j = 0; j < 3; j += 1) at[3 * (k + 1) + j] = base[j] + a * (x[j] - base[j]);
+    }
+    const g = this.model.inputGradients(at, PATH_POINTS + 1);
+    s.grad = Array.from(g.subarray(0, 3));
+    s.gxi = s.grad.map((gj, j) => gj * (x[j] - base[j]));
+    const mean = [0, 0, 0];
+    for (let k = 1; k <= PATH_POINTS; k += 1) {
+      for (let j = 0; j < 3; j += 1) mean[j] += g[3 * k + j] / PATH_POINTS;
     }
     s.ig = mean.map((m, j) => m * (x[j] - base[j]));
     this.requestDraw();

@@ -75,6 +75,12 @@ class Model : public Objective {
   /// at the current parameters. Returns inputs() numbers.
   std::vector<double> input_gradient(const double* input_row, std::size_t output = 0) const;
 
+  /// input_gradient at `rows` contiguous input rows x (rows x inputs(), row-major), one gradient
+  /// row each (rows x inputs() numbers): all the points of an integrated-gradients path in one
+  /// call. Checks 1..kMaxPredictRows rows and finite inputs (range_error).
+  std::vector<double> input_gradients(const double* x, std::size_t rows,
+                                      std::size_t output = 0) const;
+
  protected:
   Model(std::size_t inputs, std::size_t outputs, loss::Kind loss);
 
