@@ -2,7 +2,8 @@
 //
 //   BarChart       one bar per category (layers, input features), one or more series side by
 //                  side, linear or logarithmic value axis. Negative values are allowed on the
-//                  linear axis; on the log axis values <= 0 are left out (no bar).
+//                  linear axis; on the log axis values <= 0 are left out (no bar), and the
+//                  axis keeps its limits while new values fit them (see _logLimits).
 //   BoundaryChart  a classifier's predicted probability over a 2-D input plane as a colour image
 //                  (orange = class 0, blue = class 1, pale = unsure), the p = 0.5 boundary as a
 //                  dark line, and the data points on top (orange circles = class 0, blue
@@ -58,6 +59,38 @@ export class BarChart extends BaseChart {
       const f = finiteOrNaN(v);
       return this.log && !(f > 0) ? null : (Number.isNaN(f) ? null : f);
     });
+  }
+
+  /** Redraw; a log axis first gets its limits (see _logLimits). */
+  update() {
+    if (this.log) this._logLimits();
+    super.update();
+  }
+
+  /**
+   * The log axis in whole decades around the bars, kept while every bar fits (the shortest at
+   * least twice the bottom, or it would barely show) and the tallest is within two decades of
+   * the top. Values that change together (backprop-net's gradient norms: every move of its
+   * neurons slider is a new network) then mostly redraw the bars only; limits fitted to every
+   * new set of values relaid the chart, a full Chart.js update of ~6 ms, each time. A new
+   * number of categories fits afresh.
+   */
+  _logLimits() {
+    const y = this.chart.options.scales.y;
+    const shown = this.chart.data.datasets.flatMap((d) => d.data).filter((v) => v > 0 && v < Infinity);
+    if (!shown.length) {
+      y.min = undefined;
+      y.max = undefined;
+      return;
+    }
+    const lo = Math.min(...shown);
+    const hi = Math.max(...shown);
+    const bars = this.categories.length;
+    if (bars === this._logBars && lo / 2 >= y.min && hi <= y.max && hi >= y.max / 100) return;
+    this._logBars = bars;
+    const bottom = Math.floor(Math.log10(lo / 2));
+    y.min = 10 ** bottom;
+    y.max = 10 ** Math.max(Math.ceil(Math.log10(hi)), bottom + 1);
   }
 
   _value(i, k) {

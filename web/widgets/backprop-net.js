@@ -492,7 +492,6 @@ export class BackpropNet extends GradlabWidget {
     const names = snap.norms.map((_, l) => `W${sub(l + 1)}`);
     this.normsChart.setCategories(names);
     this.normsChart.setValues(0, snap.norms);
-    this._normLimits(snap.norms);
     this.normsChart.update();
     const first = snap.norms[0];
     const last = snap.norms[L - 1];
@@ -500,30 +499,6 @@ export class BackpropNet extends GradlabWidget {
     this.normsText.textContent = `${names.map((nm, l) => `‖∂L/∂${nm}‖ = ${num(snap.norms[l])}`).join(';  ')} ` +
       `(W${sub(L)} feeds the output neuron).` +
       (Number.isFinite(ratio) && L > 1 ? ` The first layer's gradient is ${num(ratio)} × the output layer's.` : '');
-  }
-
-  /**
-   * The norm bars' axis in whole decades around them, kept while every bar fits and the tallest
-   * is within two decades of the top. Each move of the neurons slider is a new network, with new
-   * norms: axis limits fitted to them every time relaid the chart (a full Chart.js update, ~6 ms)
-   * at almost every move; now mostly the bars are redrawn. A new depth (new bars) fits afresh.
-   */
-  _normLimits(norms) {
-    const y = this.normsChart.chart.options.scales.y;
-    const shown = norms.filter((v) => v > 0 && v < Infinity);
-    if (!shown.length) {
-      y.min = undefined;
-      y.max = undefined;
-      return;
-    }
-    const lo = Math.min(...shown);
-    const hi = Math.max(...shown);
-    // (The shortest bar stays at least twice the axis minimum, or it would barely show.)
-    if (norms.length === this._normBars && lo / 2 >= y.min && hi <= y.max && hi >= y.max / 100) return;
-    this._normBars = norms.length;
-    const bottom = Math.floor(Math.log10(lo / 2));
-    y.min = 10 ** bottom;
-    y.max = 10 ** Math.max(Math.ceil(Math.log10(hi)), bottom + 1);
   }
 
   _drawChain(c, s) {
