@@ -314,6 +314,9 @@ describe('lessons: backpropagation, attribution', () => {
     assert.match(text, /‖∂L\/∂W₁‖ = .*‖∂L\/∂W₅‖ = /);
     assert.match(text, /first layer's gradient is/);
     await widgetShot(w, 'widget-backprop-net-vanishing');
+    // The bars are labelled with their layers' names (W₁ … W₅), not their indices.
+    const names = await w.evaluate((el) => el.normsChart.chart.scales.x.ticks.map((t) => t.label));
+    assert.deepEqual(names, ['W₁', 'W₂', 'W₃', 'W₄', 'W₅']);
     // The bars' log axis: whole decades, every bar at least twice its bottom, the tallest within two
     // decades of its top. A move of the neurons slider (a new network, new norms) keeps the axis
     // whenever the new bars fit it, so the chart is not relaid; otherwise it is fitted afresh.
@@ -393,13 +396,21 @@ describe('lessons: backpropagation, attribution', () => {
     const params = await w.evaluate((el) => Array.from(el.parameters));
     const net = (x) => examNet(params, x);
 
+    // The value axes of the two bar charts, fixed for every student the sliders can make.
+    let axes = null;
     /** Everything the widget shows for its current student, against the oracles. */
     const check = async (what) => {
       // The charts redraw on the next animation frame after an input; read them after it.
       await frames(page, 2);
       const s = await w.evaluate((el) => ({ x: el.input, p: el.probability, g: el.gradient, fd: el.finiteDifference,
         gxi: el.gradientTimesChange, ig: el.integratedGradients, base: el.baseline, pBase: el.baselineProbability,
-        bars: el.gradChart.chart.data.datasets[0].data, ig2: el.contribChart.chart.data.datasets[1].data }));
+        bars: el.gradChart.chart.data.datasets[0].data, ig2: el.contribChart.chart.data.datasets[1].data,
+        axes: [el.gradChart, el.contribChart].map((c) => [c.chart.scales.y.min, c.chart.scales.y.max]) }));
+      // Every bar lies inside its chart's value axis, and the axes are the ones the start had.
+      [[s.g], [s.gxi, s.ig]].forEach((sets, c) => sets.flat().forEach((v) =>
+        assert.ok(v >= s.axes[c][0] && v <= s.axes[c][1], `${what}: bar ${v} inside axis ${s.axes[c]}`)));
+      if (axes) assert.deepEqual(s.axes, axes, `${what}: the value axes stay as they were`);
+      axes ??= s.axes;
       relClose(s.p, net(s.x), 1e-9, `${what}: p vs plain-JS forward pass`);
       // The model's own prediction function, through the widget, nudged here.
       const viaWidget = async (x) => (await w.evaluate((el, r) => el.predict([r])[0], x));
@@ -428,6 +439,9 @@ describe('lessons: backpropagation, attribution', () => {
 
     const start = await check('start');
     assert.deepEqual(start.x, [6, 7, 2]);
+    // The bars are labelled with the features' names, not their indices.
+    const barNames = await w.evaluate((el) => [el.gradChart, el.contribChart].map((c) => c.chart.scales.x.ticks.map((t) => t.label)));
+    assert.deepEqual(barNames, [['study', 'sleep', 'tests'], ['study', 'sleep', 'tests']]);
     close(await shown(readout(w, 'Probability of passing')), start.p, 1e-4, 'p readout');
     await widgetShot(w, 'widget-attribution-start');
 
@@ -461,6 +475,30 @@ describe('lessons: backpropagation, attribution', () => {
 
     await w.getByRole('button', { name: 'Reset' }).click();
     assert.deepEqual(await w.evaluate((el) => el.input), [6, 7, 2]);
+
+    // The fixed axes are not needlessly wide: over a 7 × 7 × 7 sweep of the sliders (students
+    // set through the widget; their gradients were checked above), the largest bar of each sign
+    // reaches at least half of the axis on that side (a zero side excepted), and any bar
+    // beyond the axes (between the widget's grid points) widens them only while it lasts.
+    const sweep = await w.evaluate(async (el) => {
+      const seen = [[0, 0], [0, 0]];
+      for (let a = 0; a < 7; a += 1) for (let b = 0; b < 7; b += 1) for (let c = 0; c < 7; c += 1) {
+        el.setInput([12 * a / 6, 3 + 8 * b / 6, 10 * c / 6]);
+        [el.gradient, [...el.gradientTimesChange, ...el.integratedGradients]].forEach((vs, k) => vs.forEach((v) => {
+          seen[k][0] = Math.min(seen[k][0], v);
+          seen[k][1] = Math.max(seen[k][1], v);
+        }));
+      }
+      el.reset();
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      return { seen, after: [el.gradChart, el.contribChart].map((ch) => [ch.chart.scales.y.min, ch.chart.scales.y.max]) };
+    });
+    sweep.seen.forEach(([lo, hi], c) => {
+      const [min, max] = axes[c];
+      if (max > 0) assert.ok(hi >= 0.5 * max, `chart ${c + 1}: tallest bar ${hi} vs axis top ${max}`);
+      if (min < 0) assert.ok(lo <= 0.5 * min, `chart ${c + 1}: deepest bar ${lo} vs axis bottom ${min}`);
+    });
+    assert.deepEqual(sweep.after, axes, 'back at the start, the axes are the start\'s');
 
     // The logistic-regression copy: ∂p/∂x_j = p (1 − p) w_j, from its parameters.
     const lw = widgets.nth(1);

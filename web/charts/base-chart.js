@@ -83,7 +83,12 @@ function linearTick(value, index, ticks) {
   return fraction ? `${grouped}.${fraction}` : grouped;
 }
 
-/** Axis options with a title. */
+/** A category axis (bars) is labelled with its categories' names, not their indices. */
+function categoryTick(value) {
+  return this.getLabelForValue(value);
+}
+
+/** Axis options with a title (type 'linear', 'logarithmic' or 'category': bar names, as given). */
 export function axis({ title, min, max, type = 'linear', grid = true } = {}) {
   return {
     type,
@@ -91,7 +96,7 @@ export function axis({ title, min, max, type = 'linear', grid = true } = {}) {
     max,
     title: title ? { display: true, text: title, color: COLORS.ink, font: { ...FONT, size: 13 } } : undefined,
     ticks: { color: '#3d4652', font: FONT, maxTicksLimit: 8, autoSkip: type !== 'logarithmic',
-      callback: type === 'logarithmic' ? logTick : linearTick },
+      callback: type === 'logarithmic' ? logTick : type === 'category' ? categoryTick : linearTick },
     afterBuildTicks: type === 'logarithmic' ? keepPowers : undefined,
     grid: { color: grid ? COLORS.grid : 'transparent' },
     border: { color: '#8795a6' },

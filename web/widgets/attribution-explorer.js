@@ -46,7 +46,7 @@
 //   model's prediction function, for checks); setInput([hours, sleep, tests]); reset().
 
 import { GradlabWidget, h } from './base.js';
-import { COLORS } from '../charts/index.js';
+import { COLORS, niceLimits } from '../charts/index.js';
 import { BarChart } from './backprop-charts.js';
 import { fmt } from './exam-math.js';
 
@@ -171,7 +171,72 @@ export class AttributionExplorer extends GradlabWidget {
     this.contribChart = this.own(new BarChart(this.contribHost, { label: 'Contribution of each feature',
       categories, xLabel: 'feature', yLabel: 'share of p − p(baseline)',
       series: [{ label: 'gradient × change', color: COLORS.orange }, { label: 'integrated gradients', color: COLORS.green }] }));
+    this._axisLimits();
     this._compute();
+  }
+
+  /**
+   * Value axes for the two bar charts that hold for every student the sliders can make: the
+   * extremes of ∂p/∂x and of the integrated gradients (8 path points) over a 5 × 5 × 5 grid of
+   * the sliders' ranges, from one inputGradients call, in round numbers. The bars then move
+   * against a fixed scale while a slider moves, so a gradient that fades (a student far past the
+   * pass mark) looks small instead of being stretched to the chart's height, and neither chart
+   * is laid out again (refitted to the bars, they were relaid on two moves in three of a slider
+   * sweep: a full Chart.js update each). A bar beyond them widens the axis while it lasts
+   * (_fit): gradient × change, far from the baseline, can overshoot the integrated gradients
+   * several times over (that it does not add up is the lesson's point), and a student between
+   * grid points can have a slightly larger gradient.
+   */
+  _axisLimits() {
+    const base = this.attrs.baseline;
+    const side = 5;
+    const paths = 8;
+    const points = [];
+    for (let a = 0; a < side; a += 1) {
+      for (let b = 0; b < side; b += 1) {
+        for (let c = 0; c < side; c += 1) {
+          points.push([a, b, c].map((k, j) => FEATURES[j].min + (k / (side - 1)) * (FEATURES[j].max - FEATURES[j].min)));
+        }
+      }
+    }
+    const group = 1 + paths;
+    const at = new Float64Array(3 * group * points.length);
+    points.forEach((x, i) => {
+      at.set(x, 3 * group * i);
+      for (let k = 0; k < paths; k += 1) {
+        const t = (k + 0.5) / paths;
+        for (let j = 0; j < 3; j += 1) at[3 * (group * i + 1 + k) + j] = base[j] + t * (x[j] - base[j]);
+      }
+    });
+    const g = this.model.inputGradients(at, group * points.length);
+    const grad = [0, 0];
+    const contrib = [0, 0];
+    const widen = (range, v) => { range[0] = Math.min(range[0], v); range[1] = Math.max(range[1], v); };
+    points.forEach((x, i) => {
+      for (let j = 0; j < 3; j += 1) {
+        const gj = g[3 * group * i + j];
+        let mean = 0;
+        for (let k = 1; k <= paths; k += 1) mean += g[3 * (group * i + k) + j] / paths;
+        widen(grad, gj);
+        widen(contrib, mean * (x[j] - base[j]));
+      }
+    });
+    this.gradLimits = niceLimits(grad[0], grad[1]);
+    this.contribLimits = niceLimits(contrib[0], contrib[1]);
+  }
+
+  /**
+   * Sets a bar chart's value axis to `limits`, or, while a value lies outside them (a student
+   * between grid points), to round limits that also hold it.
+   */
+  _fit(chart, limits, values) {
+    const lo = Math.min(0, ...values);
+    const hi = Math.max(0, ...values);
+    const shown = lo < limits.min || hi > limits.max
+      ? niceLimits(Math.min(lo, limits.min), Math.max(hi, limits.max)) : limits;
+    const y = chart.chart.options.scales.y;
+    y.min = shown.min;
+    y.max = shown.max;
   }
 
   /** The model's probabilities for rows of [hours, sleep, tests] (one engine predict call). */
@@ -236,6 +301,7 @@ export class AttributionExplorer extends GradlabWidget {
     if (['model', 'students', 'seed', 'train-steps', 'nudge'].includes(name)) {
       this.notify('This setting takes effect when the page is reloaded.', { kind: 'info', key: 'reload' });
     }
+    if (name === 'baseline') this._axisLimits();
     this.reset();
   }
 
@@ -257,9 +323,11 @@ export class AttributionExplorer extends GradlabWidget {
       `Gradient × change adds up to ${num(sum(s.gxi))}` +
       (Math.abs(sum(s.gxi) - (s.p - s.pBase)) > 0.05 ? ', which is not the difference: the gradient only describes small changes.' : '.'));
     this.gradChart.setValues(0, s.grad);
+    this._fit(this.gradChart, this.gradLimits, s.grad.filter(Number.isFinite));
     this.gradChart.update();
     this.contribChart.setValues(0, s.gxi);
     this.contribChart.setValues(1, s.ig);
+    this._fit(this.contribChart, this.contribLimits, [...s.gxi, ...s.ig].filter(Number.isFinite));
     this.contribChart.update();
   }
 

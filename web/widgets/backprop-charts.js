@@ -42,7 +42,7 @@ export class BarChart extends BaseChart {
       type: 'bar',
       datasets: this.series.map((s) => ({ label: s.label, data: [], parsing: true,
         backgroundColor: s.color, borderColor: s.color, borderWidth: 1 })),
-      scales: { x: { ...axis({ title: xLabel, grid: false }), type: 'category' }, y: valueAxis },
+      scales: { x: axis({ title: xLabel, type: 'category', grid: false }), y: valueAxis },
       legend: this.series.length > 1,
     });
     this.setCategories(categories);
