@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  assertNoProblems, checkPage, close, closeAll, expectNoBadNumbers, openPage, readout, screenshot,
+  assertNoProblems, checkPage, close, closeAll, expectNoBadNumbers, frames, openPage, readout, screenshot,
   shown, waitForWidgets, widgetShot, withSiteAndBrowser,
 } from './helpers.mjs';
 
@@ -133,6 +133,26 @@ describe('lessons: loss functions, chain rule, linear regression in code', () =>
     await w.getByRole('button', { name: 'Reset' }).click();
     assert.equal(await w.locator('tbody tr').count(), 3);
     close(await w.evaluate((el) => el.loss), 0.1, 1e-12, 'MSE after reset');
+    await frames(page, 2);
+    assert.equal(await w.evaluate((el) => el.chart.chart.options.scales.x.max), 2, 'errors of 0.5 or less: ±2');
+
+    // A drag of ŷ₁ to 15 (error 12: the chart widens to ±18, the first range above 12.5) and back
+    // to 2.5 keeps ±18 while the slider moves; half a second after the last move it is ±2 again.
+    const drag = await w.evaluate(async (el) => {
+      const range = el.shadowRoot.querySelector('input[type=range]');
+      const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      const moveTo = async (v) => {
+        range.value = String(v);
+        range.dispatchEvent(new Event('input', { bubbles: true }));
+        await frame();
+        return [el.chart.chart.options.scales.x.max, el.moving];
+      };
+      return [await moveTo(15), await moveTo(8), await moveTo(2.5)];
+    });
+    assert.deepEqual(drag, [[18, true], [18, true], [18, true]]);
+    await page.waitForTimeout(700);
+    await frames(page, 2);
+    assert.deepEqual(await w.evaluate((el) => [el.chart.chart.options.scales.x.max, el.moving]), [2, false]);
 
     // Cross-entropy: −ln 0.8 = 0.2231, −ln 0.1 = 2.3026; slopes −1/p and p − 1.
     const ce = page.locator('gradlab-loss-crossentropy');

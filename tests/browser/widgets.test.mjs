@@ -168,6 +168,44 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
     assert.equal(result.limits.yLabels, 1, 'new y limits: the y labels were not drawn again');
   });
 
+  test('while a slider moves, automatic axes only grow; at rest they fit the data again', async () => {
+    const seen = await inWidget(async (el) => {
+      const range = el.shadowRoot.querySelectorAll('input[type=range]')[1]; // Steps, 0 … 400
+      const lr = el.state.lr;
+      el.state.lr = 0.001; // a walk that neither diverges nor settles within 400 steps
+      const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      const moveTo = async (v) => {
+        range.value = String(v);
+        range.dispatchEvent(new Event('input', { bubbles: true }));
+        await frame();
+        return { max: el.line.chart.scales.x.max, held: el.line.growOnly, steps: el.state.history.length - 1 };
+      };
+      const moves = [await moveTo(400), await moveTo(40), await moveTo(400)];
+      await new Promise((r) => setTimeout(r, 700));
+      await frame();
+      const rest = { max: el.line.chart.scales.x.max, held: el.line.growOnly, moving: el.moving };
+      moves.push(await moveTo(40));
+      await new Promise((r) => setTimeout(r, 700));
+      await frame();
+      const after = { max: el.line.chart.scales.x.max, held: el.line.growOnly };
+      el.state.lr = lr;
+      await moveTo(100);
+      return { moves, rest, after };
+    });
+    const [wide, narrow, again, shrinking] = seen.moves;
+    assert.equal(wide.steps, 400);
+    assert.ok(wide.max >= 400 && wide.max <= 500, `400 steps on an x axis to ${wide.max}`);
+    assert.ok(wide.held && narrow.held && again.held && shrinking.held, 'growOnly while the slider moves');
+    assert.equal(narrow.steps, 40);
+    assert.equal(narrow.max, wide.max, '40 steps while moving: the axis is kept');
+    assert.equal(again.max, wide.max);
+    assert.deepEqual(seen.rest, { max: wide.max, held: false, moving: false });
+    assert.equal(shrinking.max, wide.max);
+    // At rest, 40 steps fill a fair part of the axis again: round limits from 0 to 40 or 50.
+    assert.ok(seen.after.max >= 40 && seen.after.max <= 50, `at rest: x axis to ${seen.after.max}`);
+    assert.equal(seen.after.held, false);
+  });
+
   test('a redraw re-resolves only the datasets whose style changed, and shows the new style', async () => {
     const result = await inWidget((el) => {
       const pixels = (c) => {

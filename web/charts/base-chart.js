@@ -141,6 +141,8 @@ export class BaseChart {
     this.chart = null;
     this._tableTimer = 0;
     this._lastSummary = '';
+    /** Automatic axes keep limits that still hold the data however little of them it fills. */
+    this.growOnly = false;
   }
 
   /** Create the Chart.js instance; subclasses pass type, data and options. */
@@ -264,8 +266,9 @@ export class BaseChart {
   /**
    * Axes without limits of their own get "nice" limits from the data (as Chart.js's own ticks
    * would: 0 … 0.5, 1e-3 … 10) that are kept while the data stay inside them and still fill a
-   * fair part of them. A slider drag then keeps the layout and takes the fast path below, and
-   * the axes stop jumping at every move. A limit a widget sets itself is left alone.
+   * fair part of them (any part while `growOnly`: a widget sets it while a slider moves). A
+   * slider drag then keeps the layout and takes the fast path below, and the axes stop jumping
+   * at every move. A limit a widget sets itself is left alone.
    */
   _fitAutoAxes() {
     const { options, data } = this.chart;
@@ -304,10 +307,11 @@ export class BaseChart {
       // ten either side of its own, kept while it stays inside. Limits fitted tightly around it
       // changed, and relaid the chart, at almost every move of a slider.
       const lone = lo === hi;
-      const fits = Number.isFinite(cur.min) && Number.isFinite(cur.max) && lo >= cur.min && hi <= cur.max &&
-        (lone ? log || Math.abs(lo) >= 0.1 * Math.max(Math.abs(cur.min), Math.abs(cur.max))
-          : log ? Math.log10(hi / lo) >= 0.4 * Math.log10(cur.max / cur.min)
-            : hi - lo >= 0.4 * (cur.max - cur.min));
+      const inside = Number.isFinite(cur.min) && Number.isFinite(cur.max) && lo >= cur.min && hi <= cur.max;
+      const filled = lone ? log || Math.abs(lo) >= 0.1 * Math.max(Math.abs(cur.min), Math.abs(cur.max))
+        : log ? Math.log10(hi / lo) >= 0.4 * Math.log10(cur.max / cur.min)
+          : hi - lo >= 0.4 * (cur.max - cur.min);
+      const fits = inside && (this.growOnly || filled);
       const next = fits ? cur
         : !lone ? niceLimits(lo, hi, log)
           : log ? niceLimits(lo / 10, hi * 10, true) : niceLimits(Math.min(0, 2 * lo), Math.max(0, 2 * hi));

@@ -14,6 +14,8 @@
 //   setup(gl)                       engine ready, widget connected: build DOM and engine objects
 //   attributeChanged(name, value)   a schema attribute changed after setup (value is parsed)
 //   draw()                          called from requestDraw(), once per frame at most
+//   settled()                       half a second after a slider's last move (`moving` is then
+//                                   false again): for what should not change during a drag
 //   teardown()                      disconnected: anything own() did not already release
 // Styles CSP-safely via constructable stylesheets: `static styles = '...css...'`.
 
@@ -645,12 +647,38 @@ export class GradlabWidget extends HTMLElement {
   _settling() {
     if (!this._body) return;
     if (!this._settleTimer && !this._loop) this._body.setAttribute('aria-busy', 'true');
+    if (!this._settleTimer) this._holdAxes(true);
     clearTimeout(this._settleTimer);
     this._settleTimer = setTimeout(() => {
       this._settleTimer = 0;
       if (!this._loop) this._body.removeAttribute('aria-busy');
+      this._holdAxes(false);
+      if (this._ready) this.guard(() => this.settled());
     }, 500);
   }
+
+  /**
+   * While a slider moves, the widget's charts' automatic axes only grow (BaseChart.growOnly):
+   * they are refitted, and the chart laid out again, only when the data leave them, not each time
+   * the data shrink to a small part of them. When the hand rests they fit the data again.
+   */
+  _holdAxes(hold) {
+    let charts = false;
+    for (const resource of this._owned) {
+      if (resource && 'growOnly' in resource) {
+        resource.growOnly = hold;
+        charts = true;
+      }
+    }
+    if (!hold && charts) this.requestDraw();
+  }
+
+  /** True from a slider's move until half a second after its last one (see settled()). */
+  get moving() {
+    return Boolean(this._settleTimer);
+  }
+
+  settled() {}
 
   /** True while an animation loop is active (even if paused off-screen). */
   get looping() {

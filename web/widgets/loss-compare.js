@@ -249,18 +249,20 @@ export class LossCompare extends GradlabWidget {
    * side): at ±18 every point made 721 per curve, and relaying out a chart of 2,200 points (the
    * range changes during a drag) took most of a frame; 161 draw the same curves at 640 px. The
    * range is one of RANGES: it grows to the next that holds the biggest error and shrinks only
-   * when that falls below half of it, so a drag keeps the chart's layout (growing one unit at a
-   * time relaid the chart, a full Chart.js update, at every unit the error crossed).
+   * when that falls below half of it, and not while a slider moves (it shrinks when the hand
+   * rests: settled()), so a drag keeps the chart's layout (growing one unit at a time relaid the
+   * chart, a full Chart.js update, at every unit the error crossed; shrinking during a drag
+   * still relaid it on 15 moves in 40 of a slider sweep). Returns true when the range changed.
    */
   _curves() {
     const s = this.state;
     const biggest = Math.max(...s.errors.map(Math.abs));
     const needed = Math.max(2, Math.ceil(biggest + 0.5));
     const current = this._range ?? 0;
-    const range = needed <= current && needed >= current / 2 ? current
+    const range = needed <= current && (needed >= current / 2 || this.moving) ? current
       : RANGES.find((r) => r >= needed) ?? needed;
     const key = `${range}:${this.attrs.delta}`;
-    if (key === this._curveKey) return;
+    if (key === this._curveKey) return false;
     this._curveKey = key;
     this._range = range;
     this._termCache ??= Object.fromEntries(KIND_KEYS.map((k) => [k, new Map()]));
@@ -281,6 +283,12 @@ export class LossCompare extends GradlabWidget {
       }
       this._curveData[k] = pts;
     }
+    return true;
+  }
+
+  /** The hand rests: the range may shrink to the errors now (see _curves). */
+  settled() {
+    if (this._curves()) this.requestDraw();
   }
 
   attributeChanged() {
