@@ -286,9 +286,21 @@ function prepareDrag({ index, rangeIndex }) {
     channel.port1.onmessage = () => resolve({ t, ts, done: performance.now() });
     channel.port2.postMessage(null);
   }));
-  const drag = { work: [], produced: [], painted: [], count: 0, pending: Promise.resolve(), original: input.value };
+  const drag = { work: [], produced: [], painted: [], relayouts: 0, count: 0, pending: Promise.resolve(), original: input.value };
   window.__drag?.cleanup();
   window.__drag = drag;
+  // Full Chart.js updates (a new layout of a chart) during the drag, on the charts the widget
+  // owns: the expensive kind of redraw, which BaseChart avoids while a chart's axes stay put.
+  const wrapped = [];
+  for (const resource of els[index]._owned ?? []) {
+    const chart = resource?.chart;
+    if (!chart || typeof chart.update !== 'function' || Object.hasOwn(chart, 'update')) continue;
+    chart.update = function update(...args) {
+      drag.relayouts += 1;
+      return Object.getPrototypeOf(this).update.apply(this, args);
+    };
+    wrapped.push(chart);
+  }
   let t0 = 0;
   const capture = (event) => {
     if (event.composedPath()[0] !== input) return;
@@ -312,6 +324,7 @@ function prepareDrag({ index, rangeIndex }) {
   drag.cleanup = () => {
     window.removeEventListener('input', capture, true);
     window.removeEventListener('input', bubble);
+    for (const chart of wrapped) delete chart.update;
   };
   const r = input.getBoundingClientRect();
   return { x: r.left, y: r.top + r.height / 2, width: r.width, disabled: input.disabled };
@@ -336,13 +349,13 @@ async function finishDrag({ index, rangeIndex }) {
   input.value = drag.original;
   input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
   input.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
-  return { work: drag.work, produced: drag.produced, painted: drag.painted };
+  return { work: drag.work, produced: drag.produced, painted: drag.painted, relayouts: drag.relayouts };
 }
 
 /** `moves` trusted mouse moves along one range input's track (a back-and-forth sweep). */
 async function dragSlider(page, { index, rangeIndex, moves }) {
   const track = await page.evaluate(prepareDrag, { index, rangeIndex });
-  if (track.disabled || !(track.width > 0)) return { work: [], produced: [], painted: [] };
+  if (track.disabled || !(track.width > 0)) return { work: [], produced: [], painted: [], relayouts: 0 };
   // Thumb centres run from half a thumb inside either end; 8 px stays inside on every theme.
   const at = (u) => track.x + 8 + u * (track.width - 16);
   await page.mouse.move(at(0), track.y);
@@ -494,11 +507,13 @@ async function measurePage(contexts, baseUrl, pagePath, { moves, only, load, lat
     }
     // The same number of moves again as trusted mouse drags (see prepareDrag).
     const drag = { work: [], produced: [], painted: [] };
+    let relayouts = 0;
     if (dragged) {
       for (let r = 0; r < ranges; r++) {
         try {
           const m = await dragSlider(page, { index: w.index, rangeIndex: r, moves: Math.ceil(moves / ranges) });
           for (const k of Object.keys(drag)) drag[k].push(...m[k]);
+          relayouts += m.relayouts;
         } catch (e) {
           error = error ?? `drag: ${e.message.split('\n')[0]}`;
         }
@@ -516,13 +531,14 @@ async function measurePage(contexts, baseUrl, pagePath, { moves, only, load, lat
       dragWorkP50: pct(drag.work, 50), dragWorkP95: pct(drag.work, 95),
       dragProducedP50: pct(drag.produced, 50), dragProducedP95: pct(drag.produced, 95),
       dragPaintedP50: pct(drag.painted, 50), dragPaintedP95: pct(drag.painted, 95),
+      dragRelayouts: relayouts,
       error,
     };
     // Judged: the drag's frame-aligned moves; without --no-drag data, the scripted ones.
     s.judged = s.dragMoves ? { what: 'drag produced', p95: s.dragProducedP95 } : { what: 'scripted produced', p95: s.producedP95 };
     sliders.push(s);
     log(`  ${pagePath} ${s.widget} (${s.sliders} sliders, ${s.moves} moves): work p50 ${s.workP50.toFixed(1)} p95 ${s.workP95.toFixed(1)} ms, produced p50 ${s.producedP50.toFixed(1)} p95 ${s.producedP95.toFixed(1)} ms` +
-      (s.dragMoves ? `; drag (${s.dragMoves}): work p50 ${s.dragWorkP50.toFixed(1)} p95 ${s.dragWorkP95.toFixed(1)} ms, produced p50 ${s.dragProducedP50.toFixed(1)} p95 ${s.dragProducedP95.toFixed(1)} ms, painted p95 ${s.dragPaintedP95.toFixed(1)} ms` : ''));
+      (s.dragMoves ? `; drag (${s.dragMoves}): work p50 ${s.dragWorkP50.toFixed(1)} p95 ${s.dragWorkP95.toFixed(1)} ms, produced p50 ${s.dragProducedP50.toFixed(1)} p95 ${s.dragProducedP95.toFixed(1)} ms, painted p95 ${s.dragPaintedP95.toFixed(1)} ms, ${s.dragRelayouts} chart relayouts` : ''));
   }
   await page.close();
   return { page: pagePath, loadMs: load ? median('loadMs') : null, firstInteractive: load ? firstInteractive : null,
@@ -544,13 +560,13 @@ function markdown(result) {
       out.push(`| ${p.page} | ${p.widgets} | ${p.firstInteractive == null ? '—' : f(p.firstInteractive)} | ${runs} | ${f(p.loadMs)} | ${p.requests} | ${kb(p.bytes)} | ${kb(p.gz)} |`);
     }
   }
-  out.push('', 'Slider moves per widget (ms). Drag = trusted mouse drags (moves arrive at the start of a frame, as a learner\'s do); scripted = `input` events dispatched at random times (they first wait for the next frame to begin). work = handler + the widget\'s rAF render; produced = to the end of the browser\'s rendering of the frame showing the move (judged: drag p95); painted = to the rAF of the frame after that one.', '');
-  out.push('| page | widget | sliders (moves) | drag work p50 / p95 | **drag produced p50 / p95** | drag painted p95 | scripted work p50 / p95 | scripted produced p50 / p95 | scripted painted p95 |', '|---|---|---|---:|---:|---:|---:|---:|---:|');
+  out.push('', 'Slider moves per widget (ms). Drag = trusted mouse drags (moves arrive at the start of a frame, as a learner\'s do); scripted = `input` events dispatched at random times (they first wait for the next frame to begin). work = handler + the widget\'s rAF render; produced = to the end of the browser\'s rendering of the frame showing the move (judged: drag p95); painted = to the rAF of the frame after that one; relayouts = full Chart.js updates (new chart layouts) during the drags.', '');
+  out.push('| page | widget | sliders (moves) | drag work p50 / p95 | **drag produced p50 / p95** | drag painted p95 | drag relayouts | scripted work p50 / p95 | scripted produced p50 / p95 | scripted painted p95 |', '|---|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const p of result.pages) {
     for (const s of p.sliders) {
-      if (!s.moves) out.push(`| ${p.page} | ${s.widget} | ${s.error ? `error: ${s.error}` : 'no sliders'} | | | | | | |`);
+      if (!s.moves) out.push(`| ${p.page} | ${s.widget} | ${s.error ? `error: ${s.error}` : 'no sliders'} | | | | | | | |`);
       else out.push(`| ${p.page} | ${s.widget} | ${s.sliders} (${s.moves}) | ` +
-        `${s.dragMoves ? `${f(s.dragWorkP50)} / ${f(s.dragWorkP95)} | **${f(s.dragProducedP50)} / ${f(s.dragProducedP95)}** | ${f(s.dragPaintedP95)}` : '— | — | —'} | ` +
+        `${s.dragMoves ? `${f(s.dragWorkP50)} / ${f(s.dragWorkP95)} | **${f(s.dragProducedP50)} / ${f(s.dragProducedP95)}** | ${f(s.dragPaintedP95)} | ${s.dragRelayouts}` : '— | — | — | —'} | ` +
         `${f(s.workP50)} / ${f(s.workP95)} | ${f(s.producedP50)} / ${f(s.producedP95)} | ${f(s.paintedP95)} |`);
     }
   }

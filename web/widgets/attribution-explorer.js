@@ -23,7 +23,8 @@
 //   integrated grads   (x_j − baseline_j) × the mean of ∂p/∂x_j at 64 evenly spaced points
 //                      (midpoints) on the straight path from the baseline to x; these add up to
 //                      p(x) − p(baseline) (up to the small error of the average).
-// as a table of numbers and two bar charts.
+// as a table of numbers and two bar charts, on value axes fixed for the whole slider box (see
+// _axisLimits), so bars can be compared from one student to the next.
 //
 // Attributes (see schema.js):
 //   model        "mlp" | "logistic", default "mlp"
