@@ -317,6 +317,18 @@ describe('lessons: backpropagation, attribution', () => {
     // The bars are labelled with their layers' names (W₁ … W₅), not their indices.
     const names = await w.evaluate((el) => el.normsChart.chart.scales.x.ticks.map((t) => t.label));
     assert.deepEqual(names, ['W₁', 'W₂', 'W₃', 'W₄', 'W₅']);
+    // Its log axis is labelled at powers of ten: 0.001 … 10000 written out, 10⁻⁴ and beyond as
+    // powers (not "1.00 × 10⁻⁴" next to "0.001").
+    const sup = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+    const powerLabel = (v) => {
+      const k = Math.round(Math.log10(v));
+      return k >= -3 && k <= 4 ? String(Number(v.toPrecision(1))) : `10${[...String(k)].map((c) => sup[c]).join('')}`;
+    };
+    const yTicks = await w.evaluate((el) => el.normsChart.chart.scales.y.ticks.map((t) => [t.value, t.label]));
+    const labelled = yTicks.filter(([, label]) => label);
+    assert.ok(labelled.length >= 3, `labels ${JSON.stringify(yTicks)}`);
+    for (const [value, label] of labelled) assert.equal(label, powerLabel(value), `tick at ${value}`);
+    assert.ok(labelled.some(([value]) => value < 1e-3), `no tick below 0.001 to check: ${JSON.stringify(yTicks)}`);
     // The bars' log axis: whole decades, every bar at least twice its bottom, the tallest within two
     // decades of its top. A move of the neurons slider (a new network, new norms) keeps the axis
     // whenever the new bars fit it, so the chart is not relaid; otherwise it is fitted afresh.

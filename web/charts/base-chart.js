@@ -15,7 +15,7 @@
 
 import { Chart, LinearScale, LogarithmicScale, PointElement, LineElement, LineController,
   ScatterController, Legend, Decimation } from 'chart.js';
-import { formatShort } from '../widgets/format.js';
+import { formatPowerOfTen, formatShort } from '../widgets/format.js';
 
 Chart.register(LinearScale, LogarithmicScale, PointElement, LineElement, LineController,
   ScatterController, Legend, Decimation);
@@ -37,9 +37,9 @@ export const SERIES_COLORS = [COLORS.blue, COLORS.orange, COLORS.green, COLORS.p
 const FONT = { family: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif',
   size: 12 };
 
-// Log axes: ticks, grid lines and labels at the powers of ten only, labelled 0.001 … 1 … 1000
-// (Chart.js would print "100.000" with uniform decimals, which reads as a hundred thousand in many
-// locales); over more than 8 (16) decades every 2nd (3rd) power is labelled, so labels never
+// Log axes: ticks, grid lines and labels at the powers of ten only, labelled 0.001 … 1 … 10000
+// and 10⁻⁶, 10⁸ beyond (Chart.js would print "100.000" with uniform decimals, which reads as a
+// hundred thousand in many locales); over more than 8 (16) decades every 2nd (3rd) power is labelled, so labels never
 // crowd and Chart.js's own label skipping is off. Chart.js makes nine ticks a decade: measuring,
 // skipping and drawing those was most of a full update of a log chart (backprop-net's
 // gradient-norm bars, relaid at every change of the network: ~8-10 ms). An axis holding fewer
@@ -57,7 +57,7 @@ function logTick(value, index, ticks) {
   if (!isPower(value)) return '';
   const decades = ticks.length > 1 ? Math.log10(ticks[ticks.length - 1].value / ticks[0].value) : 0;
   const every = decades > 16 ? 3 : decades > 8 ? 2 : 1;
-  return Math.round(Math.log10(value)) % every === 0 ? formatShort(value) : '';
+  return Math.round(Math.log10(value)) % every === 0 ? formatPowerOfTen(value) : '';
 }
 
 // Linear axes: the labels Chart.js's default formatter gives in English (decimals from the tick

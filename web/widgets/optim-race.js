@@ -44,6 +44,7 @@
 import { GradlabWidget, h, formatShort, setText } from './base.js';
 import { HeatmapChart, LineChart } from '../charts/index.js';
 import { fmt } from './exam-math.js';
+import { formatPowerOfTen } from './format.js';
 
 const num = (v) => fmt(v, 4);
 const GRID = 96;
@@ -73,8 +74,6 @@ const EXTRA = {
 };
 
 const round2 = (v) => Number(v.toPrecision(2));
-const SUP = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
-const superscript = (k) => [...String(k)].map((c) => SUP[c] ?? c).join('');
 
 /**
  * Suggested settings per landscape (checked by running the engine: every racer on by default
@@ -523,7 +522,7 @@ export class OptimRace extends GradlabWidget {
       const decades = Math.log10(this.max / this.min);
       const every = decades > 16 ? 3 : decades > 8 ? 2 : 1;
       if (k % every !== 0) return '';
-      return k >= -2 && k <= 3 ? String(10 ** k >= 1 ? 10 ** k : Number((10 ** k).toFixed(-k))) : `10${superscript(k)}`;
+      return formatPowerOfTen(value);
     };
     ticks.autoSkip = false;
     // Chart.js sizes the axis from a sample of labels; leave room for the widest (10⁻¹²).
