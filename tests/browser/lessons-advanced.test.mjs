@@ -56,6 +56,8 @@ describe('lessons: optimizers, curvature, practice', () => {
     assert.deepEqual((await w.evaluate((el) => el.racers.filter((r) => r.enabled).map((r) => r.id))),
       ['sgd', 'momentum', 'rmsprop', 'adam']);
     assert.deepEqual(await w.evaluate((el) => el.start), [-2.5, 1.5]);
+    // Before the first step the loss chart's step axis runs 0 … 1 in whole steps.
+    assert.deepEqual(await w.evaluate((el) => el.lossChart.chart.scales.x.ticks.map((t) => t.label)), ['0', '1']);
     await widgetShot(w, 'widget-optim-race-ready');
 
     // One Step (keyboard): each racer's first step against the formulas. κ = 50, angle 0:

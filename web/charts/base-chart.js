@@ -463,6 +463,7 @@ export function niceLimits(lo, hi, log = false) {
     if (!(max > min)) { min /= 10; max *= 10; }
     return { min: tidy(min), max: tidy(max) };
   }
+  if (lo === 0 && hi === 0) return { min: -1, max: 1 }; // nothing to scale by: a unit either side
   let span = hi - lo;
   if (!(span > 0)) span = Math.abs(hi) || 1;
   const raw = span / 5;

@@ -21,6 +21,10 @@ export class LineChart extends BaseChart {
     this.xLabel = xLabel;
     this.yLabel = yLabel;
     this.series = series.map((s, i) => ({ ...s, color: s.color ?? SERIES_COLORS[i % SERIES_COLORS.length] }));
+    // Steps are whole: ticks at whole numbers (before the first step the axis is 0 … 1, not
+    // 0, 0.2, … 1).
+    const x = axis({ title: xLabel, min: 0, max: xMax });
+    x.ticks.precision = 0;
     this._create({
       type: 'line',
       datasets: this.series.map((s) => ({
@@ -35,7 +39,7 @@ export class LineChart extends BaseChart {
         spanGaps: false,
       })),
       scales: {
-        x: axis({ title: xLabel, min: 0, max: xMax }),
+        x,
         y: axis({ title: yLabel, type: log ? 'logarithmic' : 'linear', min: yMin, max: yMax }),
       },
       legend: this.series.length > 1,
