@@ -28,20 +28,30 @@ double inf_norm(const std::vector<double>& v) {
 }
 
 /// What a step found at its new point p (n parameters) with gradient g.
+// A step that takes a parameter beyond ±1e100 has diverged, whatever the loss on its batch
+// says. No model here means anything there, and a model's products with the data can overflow:
+// a logistic regression with weights near 1e307 saturated its batch to a loss of exactly 0
+// ("converged"), while on another row w₁x₁ + w₂x₂ was inf − inf and the loss of the whole data
+// set NaN (found by fuzz_model).
+constexpr double kParameterLimit = 1e100;
+
 struct PointCheck {
-  bool finite;       ///< every parameter and gradient component is finite
+  bool finite;       ///< every parameter and gradient component is finite, every |parameter|
+                     ///< at most kParameterLimit
   double grad_norm;  ///< largest |gradient component|
 };
 
-// One pass: are the new point and its gradient finite, and how large is the gradient?
-// (x - x is 0 for finite x and NaN for inf or NaN, so one test covers both.)
+// One pass: are the new point and its gradient finite (and the point within bounds), and how
+// large is the gradient? (x - x is 0 for finite x and NaN for inf or NaN, so one test covers
+// both.)
 inline PointCheck inspect(const double* p, const double* g, std::size_t n) {
-  double finite_check = 0.0, grad_norm = 0.0;
+  double finite_check = 0.0, grad_norm = 0.0, largest = 0.0;
   for (std::size_t k = 0; k < n; ++k) {
     finite_check += (p[k] - p[k]) + (g[k] - g[k]);
     grad_norm = std::max(grad_norm, std::abs(g[k]));
+    largest = std::max(largest, std::abs(p[k]));
   }
-  return {finite_check == 0.0, grad_norm};
+  return {finite_check == 0.0 && largest <= kParameterLimit, grad_norm};
 }
 
 /// The status after an accepted step: converged (gradient or loss change below tolerance),

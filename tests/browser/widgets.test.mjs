@@ -206,6 +206,23 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
     assert.equal(seen.after.held, false);
   });
 
+  test('a line chart switched from a log to a linear axis is labelled as a linear one', async () => {
+    const labels = await inWidget((el) => {
+      const c = el.line;
+      c.setLogScale(false);
+      c.setLimits({ yMin: 1, yMax: 10 }); // ticks 1, 2, 4, … 10: two of them powers of ten
+      c.update();
+      const out = c.chart.scales.y.ticks.map((t) => t.label);
+      c.setLimits({});
+      c.setLogScale(true);
+      c.update();
+      return out;
+    });
+    assert.ok(labels.length >= 4, `labels ${labels}`);
+    assert.ok(labels.every((l) => /^\d+$/.test(l)), `every tick labelled with its number: ${JSON.stringify(labels)}`);
+    assert.deepEqual(labels.map(Number), [...labels.map(Number)].sort((a, b) => a - b));
+  });
+
   test('a redraw re-resolves only the datasets whose style changed, and shows the new style', async () => {
     const result = await inWidget((el) => {
       const pixels = (c) => {

@@ -104,6 +104,28 @@ TEST(Trainer, TooLargeLearningRateDivergesAndKeepsOnlyFiniteValues) {
   EXPECT_EQ(to_string(t.status()), "diverged");
 }
 
+TEST(Trainer, StepBeyondTheParameterLimitDivergesThoughItsLossIsFinite) {
+  // Logistic regression, one row x = 1, y = 1, from w = b = 0: p = 1/2, loss ln 2, gradient
+  // (p - y)(x, 1) = (-1/2, -1/2). SGD with lr 1e300 moves to w = b = 5e299: the logit 1e300
+  // saturates the sigmoid, so the loss there is exactly 0 and the gradient 0, and the step would
+  // count as converged. Parameters beyond 1e100 are divergence: the step is refused.
+  auto model = std::make_shared<LogisticRegression>(1);
+  model->set_data(from_points({1.0}, {1.0}, 1, 1));
+  model->parameters() = {0.0, 0.0};
+  Trainer t(model, sgd(1e300));
+  EXPECT_NEAR(t.loss(), std::log(2.0), 1e-15);
+  EXPECT_EQ(t.run(5), Status::diverged);
+  EXPECT_EQ(t.steps(), 0u);
+  EXPECT_EQ(t.parameters(), (std::vector<double>{0.0, 0.0}));
+  EXPECT_NEAR(t.full_loss(), std::log(2.0), 1e-15);
+  // One step of lr 1e99 (to 5e98) is still inside the limit and is taken.
+  model->parameters() = {0.0, 0.0};
+  Trainer small(model, sgd(1e99));
+  EXPECT_NE(small.step(), Status::diverged);
+  EXPECT_EQ(small.steps(), 1u);
+  EXPECT_DOUBLE_EQ(small.parameters()[0], 5e98);
+}
+
 TEST(Trainer, NonFiniteLossIsUndoneNotRecorded) {
   // f(w) = w^2 but NaN beyond |w| > 10; from w = 3 with lr 1.1 the points are 3, -3.6, 4.32,
   // -5.184, 6.2208, -7.46496, 8.957952, then -10.7495... gives NaN.

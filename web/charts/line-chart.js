@@ -73,11 +73,16 @@ export class LineChart extends BaseChart {
     for (const d of this.chart.data.datasets) d.data = [];
   }
 
-  /** Switch between linear and logarithmic y axis (keeps the data). */
+  /** Switch between linear and logarithmic y axis (keeps the data, and the axis's labelling). */
   setLogScale(log) {
     if (log === this.log) return;
     this.log = log;
-    this.chart.options.scales.y.type = log ? 'logarithmic' : 'linear';
+    const y = this.chart.options.scales.y;
+    const fresh = axis({ type: log ? 'logarithmic' : 'linear' });
+    y.type = fresh.type;
+    y.afterBuildTicks = fresh.afterBuildTicks;
+    y.ticks.callback = fresh.ticks.callback;
+    y.ticks.autoSkip = fresh.ticks.autoSkip;
     for (const d of this.chart.data.datasets) {
       d.data = d.data.map((p) => this._point(p.x, p.y));
     }

@@ -41,10 +41,9 @@
 // reachedAt, settings}), landscape, start ([x, y]), threshold, running (boolean), step (the
 // race's step count). Methods: stepOnce(), run(), pause(), reset().
 
-import { GradlabWidget, h, formatShort, setText } from './base.js';
+import { GradlabWidget, h, setText } from './base.js';
 import { HeatmapChart, LineChart } from '../charts/index.js';
 import { fmt } from './exam-math.js';
-import { formatPowerOfTen } from './format.js';
 
 const num = (v) => fmt(v, 4);
 const GRID = 96;
@@ -510,21 +509,6 @@ export class OptimRace extends GradlabWidget {
     }));
     this.lossChart.chart.data.datasets.forEach((d, i) => { d.borderDash = RACERS[i].dash; d.borderWidth = 2.25; });
     this.lossChart.chart.options.plugins.legend.display = false; // the HTML key below serves both charts
-    // Log axis: label the powers of ten only, in short form (1 × 10⁻⁶ rather than 0.000001000).
-    const ticks = this.lossChart.chart.options.scales.y.ticks;
-    const widget = this;
-    ticks.callback = function label(value) {
-      if (widget.state.landscape === 'saddle') return formatShort(value);
-      const l = Math.log10(value);
-      const k = Math.round(l);
-      if (Math.abs(l - k) > 1e-6) return '';
-      // Many decades: label every 2nd or 3rd power so the labels stay readable.
-      const decades = Math.log10(this.max / this.min);
-      const every = decades > 16 ? 3 : decades > 8 ? 2 : 1;
-      if (k % every !== 0) return '';
-      return formatPowerOfTen(value);
-    };
-    ticks.autoSkip = false;
     // Chart.js sizes the axis from a sample of labels; leave room for the widest (10⁻¹²).
     this.lossChart.chart.options.scales.y.afterFit = (scale) => { scale.width = Math.max(scale.width, 64); };
     this.reset();

@@ -21,7 +21,8 @@ namespace gradlab {
 enum class Status {
   running,    ///< can take more steps
   converged,  ///< the gradient (or the loss change) fell below its tolerance
-  diverged,   ///< the loss or a parameter stopped being finite, or the loss exploded
+  diverged,   ///< the loss or a parameter stopped being finite, the loss exploded, or a
+              ///< parameter went beyond ±1e100
   max_steps,  ///< TrainerOptions::max_steps steps taken
 };
 
