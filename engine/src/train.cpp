@@ -16,6 +16,20 @@ bool all_finite(const std::vector<double>& v) {
   return std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); });
 }
 
+// Parameters beyond ±1e100 are out of bounds: a step there has diverged (whatever the loss on
+// its batch says), and the trainer does not start there (reset(params) refuses them). No model
+// here means anything there, and a model's products with the data can overflow: a logistic
+// regression with weights near 1e307 saturated its batch to a loss of exactly 0
+// ("converged"), while on another row w₁x₁ + w₂x₂ was inf − inf and the loss of the whole data
+// set NaN (found by fuzz_model).
+constexpr double kParameterLimit = 1e100;
+
+/// Finite and within ±kParameterLimit.
+bool usable(const std::vector<double>& params) {
+  return std::all_of(params.begin(), params.end(),
+                     [](double x) { return std::isfinite(x) && std::abs(x) <= kParameterLimit; });
+}
+
 /// Whether a batch size covers every example (0 = full batch; no examples = a plain function).
 bool covers_all(std::size_t batch, std::size_t examples) {
   return batch == 0 || examples == 0 || batch >= examples;
@@ -28,12 +42,6 @@ double inf_norm(const std::vector<double>& v) {
 }
 
 /// What a step found at its new point p (n parameters) with gradient g.
-// A step that takes a parameter beyond ±1e100 has diverged, whatever the loss on its batch
-// says. No model here means anything there, and a model's products with the data can overflow:
-// a logistic regression with weights near 1e307 saturated its batch to a loss of exactly 0
-// ("converged"), while on another row w₁x₁ + w₂x₂ was inf − inf and the loss of the whole data
-// set NaN (found by fuzz_model).
-constexpr double kParameterLimit = 1e100;
 
 struct PointCheck {
   bool finite;       ///< every parameter and gradient component is finite, every |parameter|
@@ -147,7 +155,7 @@ void Trainer::reset() {
 
   const double loss = evaluate(m_grad.data());
   m_initial_loss = loss;
-  if (!std::isfinite(loss) || !all_finite(params) || !all_finite(m_grad)) {
+  if (!std::isfinite(loss) || !usable(params) || !all_finite(m_grad)) {
     // Nothing finite to start from: report it rather than step from garbage.
     m_loss = std::isfinite(loss) ? loss : std::numeric_limits<double>::quiet_NaN();
     m_status = Status::diverged;
@@ -164,7 +172,7 @@ GRADLAB_COLD void Trainer::reset(const std::vector<double>& params) {
   require(params.size() == m_start.size(),
           "reset: expected " + std::to_string(m_start.size()) + " parameters, got " +
               std::to_string(params.size()));
-  require_range(all_finite(params), "reset: parameters must be finite");
+  require_range(usable(params), "reset: parameters must be finite and within ±1e100");
   m_start = params;
   reset();
 }
@@ -194,7 +202,7 @@ Status Trainer::advance(Update&& update, Evaluate&& evaluate_new) {
     // Someone moved the parameters behind our back (e.g. a slider): the cached loss and
     // gradient belong to the old point, so look again before stepping from the new one.
     const double loss = evaluate(m_grad.data());
-    if (!std::isfinite(loss) || !all_finite(params) || !all_finite(m_grad)) {
+    if (!std::isfinite(loss) || !usable(params) || !all_finite(m_grad)) {
       std::copy(m_last_good.begin(), m_last_good.end(), params.begin());
       evaluate(m_grad.data());
       return m_status = Status::diverged;

@@ -232,7 +232,9 @@ describe('exam-score lesson widgets', () => {
     assert.deepEqual(await w.evaluate((el) => el.data), [[2, 60], [4, 75], [6, 82]]);
     assert.equal(await w.evaluate((el) => el.step), 0, 'new data restarts the fit');
 
-    const cell = w.getByRole('textbox', { name: 'Hours of student 1' });
+    // The table is redrawn in the widget's next frame: wait until the old 4th row is gone.
+    await w.getByRole('textbox', { name: 'Hours of student 4', exact: true }).waitFor({ state: 'detached' });
+    const cell = w.getByRole('textbox', { name: 'Hours of student 1', exact: true });
     await cell.fill('3');
     await cell.press('Tab');
     assert.deepEqual((await w.evaluate((el) => el.data))[0], [3, 60]);

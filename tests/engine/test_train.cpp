@@ -124,6 +124,15 @@ TEST(Trainer, StepBeyondTheParameterLimitDivergesThoughItsLossIsFinite) {
   EXPECT_NE(small.step(), Status::diverged);
   EXPECT_EQ(small.steps(), 1u);
   EXPECT_DOUBLE_EQ(small.parameters()[0], 5e98);
+  // Nor does a run start beyond the limit: reset(params) refuses such a point, and a model
+  // already there gives a trainer that is diverged from the start.
+  EXPECT_THROW(small.reset({1e101, 0.0}), range_error);
+  EXPECT_NO_THROW(small.reset({1e100, 0.0}));
+  model->parameters() = {-2e100, 0.0};
+  Trainer far(model, sgd(0.1));
+  EXPECT_EQ(far.status(), Status::diverged);
+  EXPECT_EQ(far.run(3), Status::diverged);
+  EXPECT_EQ(far.steps(), 0u);
 }
 
 TEST(Trainer, NonFiniteLossIsUndoneNotRecorded) {
