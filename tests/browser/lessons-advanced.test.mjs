@@ -114,6 +114,37 @@ describe('lessons: optimizers, curvature, practice', () => {
     await angle.focus();
     for (let i = 0; i < 30; i += 1) await page.keyboard.press('ArrowRight');
     assert.equal(await w.evaluate((el) => el.step), 0, 'a new angle restarts the race');
+    // The map while the angle slider moves: the bowl on a 48 × 48 grid; half a second after the
+    // last move on 96 × 96. Both are ½ pᵀAp at their grid points.
+    const maps = await angle.evaluate(async (range) => {
+      const el = range.getRootNode().host;
+      const grid = () => ({ n: el.map.grid.nx, ny: el.map.grid.ny, values: Array.from(el.map.grid.values),
+        view: { ...el.view }, angle: Number(range.value), moving: el.moving });
+      const moveTo = (v) => {
+        range.value = String(v);
+        range.dispatchEvent(new Event('input', { bubbles: true }));
+        return grid();
+      };
+      const out = [moveTo(31), moveTo(30)];
+      await new Promise((r) => setTimeout(r, 700));
+      out.push(grid());
+      return out;
+    });
+    assert.deepEqual(maps.map((m) => [m.angle, m.moving]), [[31, true], [30, true], [30, false]]);
+    for (const [m, n] of [[maps[0], 48], [maps[1], 48], [maps[2], 96]]) {
+      const what = `angle ${m.angle}°, ${m.moving ? 'moving' : 'at rest'}`;
+      assert.equal(m.n, n, `${what}: grid size`);
+      assert.equal(m.ny, n, `${what}: grid rows`);
+      const A = bowlMatrix(50, (m.angle * Math.PI) / 180);
+      const { xMin, xMax, yMin, yMax } = m.view;
+      for (let r = 0; r < n; r += 1) {
+        for (let c = 0; c < n; c += 1) {
+          const p = [xMin + (c * (xMax - xMin)) / (n - 1), yMin + (r * (yMax - yMin)) / (n - 1)];
+          const expected = bowlLoss(A, p);
+          close(m.values[r * n + c], expected, 1e-9 * Math.max(1, expected), `${what}: loss at cell (${c}, ${r})`);
+        }
+      }
+    }
     await w.getByRole('button', { name: 'Run' }).click();
     await page.waitForFunction((el) => !el.running && el.racers.filter((r) => r.enabled).every((r) => r.status !== 'running'),
       await w.elementHandle(), { timeout: 30000 });

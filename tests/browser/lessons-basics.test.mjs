@@ -162,6 +162,38 @@ describe('lessons: derivatives, partial derivatives, gradient descent', () => {
     after.g.forEach((g, j) => close(g, gradOf(after.w)[j], 1e-9, `∂L/∂w${j + 1} at w₁ = 1.2`));
     close(after.loss, lossOf(after.w), 1e-9, 'loss at w₁ = 1.2');
 
+    // The map (w₂ across, w₃ up, w₁ held): while the w₁ slider moves it is drawn on a 41 × 41
+    // grid, half a second after the last move on 81 × 81; either way the loss at its grid points.
+    const maps = await w.getByLabel('Weight w₁', { exact: true }).evaluate(async (range) => {
+      const el = range.getRootNode().host;
+      const grid = () => ({ n: el.map.grid.nx, ny: el.map.grid.ny, values: Array.from(el.map.grid.values),
+        w: el.weights, moving: el.moving });
+      const moveTo = (v) => {
+        range.value = String(v);
+        range.dispatchEvent(new Event('input', { bubbles: true }));
+        return grid();
+      };
+      const out = [moveTo(1.25), moveTo(1.2)];
+      await new Promise((r) => setTimeout(r, 700));
+      out.push(grid());
+      return out;
+    });
+    const checkMap = (m, n, what) => {
+      assert.equal(m.n, n, `${what}: grid size`);
+      assert.equal(m.ny, n, `${what}: grid rows`);
+      const step = 7 / (n - 1); // −2 … 5
+      for (let r = 0; r < n; r += 1) {
+        for (let c = 0; c < n; c += 1) {
+          const expected = lossOf([m.w[0], -2 + c * step, -2 + r * step]);
+          close(m.values[r * n + c], expected, 1e-9 * Math.max(1, expected), `${what}: loss at cell (${c}, ${r})`);
+        }
+      }
+    };
+    assert.deepEqual(maps.map((m) => [m.w[0], m.moving]), [[1.25, true], [1.2, true], [1.2, false]]);
+    checkMap(maps[0], 41, 'w₁ = 1.25, moving');
+    checkMap(maps[1], 41, 'w₁ = 1.2, moving');
+    checkMap(maps[2], 81, 'w₁ = 1.2, at rest');
+
     // A step against the gradient lowers the loss by the predicted amount.
     await w.getByRole('button', { name: 'Step against the gradient' }).press('Enter');
     const stepped = await w.evaluate((el) => ({ w: el.weights, loss: el.loss }));

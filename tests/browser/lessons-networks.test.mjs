@@ -37,6 +37,28 @@ function examNet(p, x) {
   return sigmoid(z);
 }
 
+/**
+ * P(class 1) of an MLP from the engine's flat parameters (per layer: W as inputs × outputs
+ * row-major, then the biases), hidden activation `act`, sigmoid output.
+ */
+function mlpProbability(p, sizes, act, x) {
+  const f = { tanh: Math.tanh, sigmoid, relu: (z) => Math.max(z, 0) }[act];
+  let a = x;
+  let offset = 0;
+  for (let l = 1; l < sizes.length; l += 1) {
+    const [rows, cols] = [sizes[l - 1], sizes[l]];
+    const z = [];
+    for (let j = 0; j < cols; j += 1) {
+      let s = p[offset + rows * cols + j];
+      for (let k = 0; k < rows; k += 1) s += a[k] * p[offset + k * cols + j];
+      z.push(s);
+    }
+    offset += rows * cols + cols;
+    a = l === sizes.length - 1 ? z.map(sigmoid) : z.map(f);
+  }
+  return a[0];
+}
+
 /** Central difference of f at x along coordinate j. */
 function central(f, x, j, h) {
   const up = [...x];
@@ -286,6 +308,47 @@ describe('lessons: backpropagation, attribution', () => {
     await waitForWidgets(page);
     assert.equal(await w.evaluate((el) => el.steps), 0);
     await checkPage(page, problems, 'backpropagation (training)');
+    await page.close();
+  });
+
+  test('backpropagation: the probability map while the neurons slider moves (30 × 30) and at rest (60 × 60)', async () => {
+    const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`);
+    await waitForWidgets(page);
+    const w = page.locator('gradlab-backprop-net');
+    await w.scrollIntoViewIfNeeded();
+    const maps = await w.getByLabel('Neurons per hidden layer', { exact: true }).evaluate(async (range) => {
+      const el = range.getRootNode().host;
+      const grid = () => ({ n: el.boundary.grid.nx, ny: el.boundary.grid.ny, values: Array.from(el.boundary.grid.values),
+        params: Array.from(el.parameters), settings: el.settings, moving: el.moving });
+      const moveTo = async (v) => {
+        range.value = String(v);
+        range.dispatchEvent(new Event('input', { bubbles: true }));
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))); // drawn
+        return grid();
+      };
+      const start = Number(range.value);
+      const out = [await moveTo(start + 1), await moveTo(start)];
+      await new Promise((r) => setTimeout(r, 700));
+      out.push(grid());
+      return out;
+    });
+    assert.deepEqual(maps.map((m) => m.moving), [true, true, false]);
+    assert.equal(maps[0].settings.width, maps[1].settings.width + 1);
+    for (const [m, n] of [[maps[0], 30], [maps[1], 30], [maps[2], 60]]) {
+      const { depth, width, activation } = m.settings;
+      const what = `${depth} × ${width} ${activation}, ${m.moving ? 'moving' : 'at rest'}`;
+      assert.equal(m.n, n, `${what}: grid size`);
+      assert.equal(m.ny, n, `${what}: grid rows`);
+      const sizes = [2, ...Array(depth).fill(width), 1];
+      const step = 14 / (n - 1); // −7 … 7
+      for (let r = 0; r < n; r += 1) {
+        for (let c = 0; c < n; c += 1) {
+          const expected = mlpProbability(m.params, sizes, activation, [-7 + c * step, -7 + r * step]);
+          close(m.values[r * n + c], expected, 1e-9, `${what}: P(class 1) at cell (${c}, ${r})`);
+        }
+      }
+    }
+    await checkPage(page, problems, 'backpropagation (map resolution)');
     await page.close();
   });
 

@@ -206,6 +206,56 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
     assert.equal(seen.after.held, false);
   });
 
+  test('while a slider moves, a chart\'s text alternative waits; at rest it describes the last state', async () => {
+    const seen = await inWidget(async (el) => {
+      const range = el.shadowRoot.querySelectorAll('input[type=range]')[1]; // Steps, 0 … 400
+      const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      const label = () => el.line.canvas.getAttribute('aria-label');
+      const table = () => el.line.caption.textContent;
+      const lr = el.state.lr;
+      el.state.lr = 0.001; // a walk that neither diverges nor settles within 400 steps
+      const moveTo = async (v) => {
+        range.value = String(v);
+        range.dispatchEvent(new Event('input', { bubbles: true }));
+        await frame();
+        return { steps: el.state.history.length - 1, label: label(), deferred: el.line.deferText };
+      };
+      // At rest at 10 steps, long enough for the hidden table to have been written.
+      await moveTo(10);
+      await new Promise((r) => setTimeout(r, 1300));
+      await frame();
+      const rest = { label: label(), table: table() };
+      // A drag of 1.2 s (moves 150 ms apart: longer than the table's 500 ms throttle in all).
+      const moves = [];
+      for (let k = 0; k < 8; k += 1) {
+        moves.push({ ...(await moveTo(20 + 20 * k)), table: table() });
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      const lastSteps = el.state.history.length - 1;
+      await new Promise((r) => setTimeout(r, 600)); // the slider settles
+      await frame();
+      const settled = { label: label(), deferred: el.line.deferText };
+      await new Promise((r) => setTimeout(r, 700)); // and the table is written
+      const after = { table: table(), rows: el.line.caption.querySelectorAll('tr').length };
+      el.state.lr = lr;
+      await moveTo(100);
+      return { rest, moves, lastSteps, settled, after };
+    });
+    const { rest, moves, lastSteps, settled, after } = seen;
+    assert.match(rest.label, /at step 10\.$/, rest.label);
+    for (const m of moves) {
+      assert.equal(m.deferred, true, 'deferText while the slider moves');
+      assert.equal(m.label, rest.label, `${m.steps} steps: the accessible name changed during the drag`);
+      assert.equal(m.table, rest.table, `${m.steps} steps: the hidden table changed during the drag`);
+    }
+    assert.equal(lastSteps, 160);
+    assert.equal(settled.deferred, false);
+    assert.match(settled.label, /at step 160\.$/, settled.label);
+    assert.notEqual(after.table, rest.table, 'the hidden table was not brought up to date at rest');
+    assert.match(after.table, /160/);
+    assert.ok(after.rows > 4, `only ${after.rows} table rows`);
+  });
+
   test('a line chart switched from a log to a linear axis is labelled as a linear one', async () => {
     const labels = await inWidget((el) => {
       const c = el.line;

@@ -143,6 +143,12 @@ export class BaseChart {
     this._lastSummary = '';
     /** Automatic axes keep limits that still hold the data however little of them it fills. */
     this.growOnly = false;
+    /**
+     * While true (a widget sets it while a slider moves), update() leaves the text alternative
+     * (accessible name and hidden table) as it was; setDeferText(false) brings it up to date.
+     */
+    this.deferText = false;
+    this._textStale = false;
   }
 
   /** Create the Chart.js instance; subclasses pass type, data and options. */
@@ -385,18 +391,33 @@ export class BaseChart {
       this._lastSize = `${chart.width}x${chart.height}`;
       chart.data.datasets.forEach((d, i) => this._noteStyle(chart.getDatasetMeta(i).controller, d));
     }
+    if (this.deferText) this._textStale = true;
+    else this._refreshText();
+  }
+
+  /**
+   * The text alternative: the canvas's accessible name (the summary) now, the hidden table at most
+   * twice a second (it can be long).
+   */
+  _refreshText() {
+    this._textStale = false;
     const text = this.summary();
     if (text !== this._lastSummary) {
       this._lastSummary = text;
       this.canvas.setAttribute('aria-label', text);
     }
-    // The hidden table is rebuilt at most twice a second (it can be long).
     if (!this._tableTimer) {
       this._tableTimer = setTimeout(() => {
         this._tableTimer = 0;
         this.renderTable();
       }, 500);
     }
+  }
+
+  /** Stop or resume deferring the text alternative (see deferText); resuming brings it up to date. */
+  setDeferText(defer) {
+    this.deferText = defer;
+    if (!defer && this._textStale && this.chart) this._refreshText();
   }
 
   /** Rebuild the visually hidden table of numbers now. */

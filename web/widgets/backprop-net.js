@@ -55,6 +55,10 @@ import { parseAttribute } from './schema.js';
 
 const EXTENT = { min: -7, max: 7 };
 const GRID = 60;
+// While a slider moves (a new network at each step of the layers or neurons slider), the
+// probability image is computed on a 30 × 30 grid (a quarter of the predictions), and at GRID
+// once the hand rests (settled()).
+const DRAFT_GRID = 30;
 const FD_STEP = 1e-5;
 const num = (v) => fmt(v, 5);
 const SUB = ['₀', '₁', '₂', '₃', '₄', '₅', '₆', '₇', '₈', '₉'];
@@ -263,9 +267,13 @@ export class BackpropNet extends GradlabWidget {
     this._changed();
   }
 
-  /** The query for predict(): the grid, then the data points (one call per frame). */
+  /** The queries for predict() (full and draft grid): the grid, then the data points (one call per frame). */
   _buildQuery() {
-    const n = GRID;
+    this.queries = { [GRID]: this._gridQuery(GRID), [DRAFT_GRID]: this._gridQuery(DRAFT_GRID) };
+    this.boundary.setPoints(this.data.x, this.data.y);
+  }
+
+  _gridQuery(n) {
     const rows = n * n + this.data.rows;
     const q = new Float64Array(rows * 2);
     const d = (EXTENT.max - EXTENT.min) / (n - 1);
@@ -276,8 +284,7 @@ export class BackpropNet extends GradlabWidget {
       }
     }
     q.set(this.data.x, n * n * 2);
-    this.query = { x: q, rows };
-    this.boundary.setPoints(this.data.x, this.data.y);
+    return { x: q, rows };
   }
 
   _makeTrainer() {
@@ -415,6 +422,13 @@ export class BackpropNet extends GradlabWidget {
     this._emitChange();
   }
 
+  /** A slider has come to rest: the probability image at full resolution if a drag drew it coarse. */
+  settled() {
+    if (!this.snapshot || this.snapshot.gridSize === GRID) return;
+    this._compute();
+    this.requestDraw();
+  }
+
   _emitChange() {
     const s = this.snapshot;
     this.emit('gradlab-change', { steps: s.steps, loss: s.loss, accuracy: s.accuracy, status: s.status,
@@ -424,15 +438,17 @@ export class BackpropNet extends GradlabWidget {
   /** Everything draw() shows, from the engine (one predict call for grid + data). */
   _compute() {
     const t = this.trainer;
-    const preds = this.model.predict(this.query.x, this.query.rows);
-    const n2 = GRID * GRID;
+    const grid = this.moving ? DRAFT_GRID : GRID;
+    const query = this.queries[grid];
+    const preds = this.model.predict(query.x, query.rows);
+    const n2 = grid * grid;
     let right = 0;
     for (let i = 0; i < this.data.rows; i += 1) {
       if ((preds[n2 + i] > 0.5) === (this.data.y[i] > 0.5)) right += 1;
     }
     this.model.evaluate(); // fresh layer gradient norms at the current parameters
     this.snapshot = {
-      steps: t.steps, loss: t.loss, status: t.status, grid: preds.subarray(0, n2),
+      steps: t.steps, loss: t.loss, status: t.status, grid: preds.subarray(0, n2), gridSize: grid,
       accuracy: right / this.data.rows, norms: Array.from(this.model.layerGradientNorms()),
       history: t.history(),
     };
@@ -477,7 +493,7 @@ export class BackpropNet extends GradlabWidget {
     // charts; choosing another example or weight only moves the ring and rewrites the chain.
     const fresh = snap !== this._drawn;
     this._drawn = snap;
-    if (fresh) this.boundary.setGrid(snap.grid, GRID);
+    if (fresh) this.boundary.setGrid(snap.grid, snap.gridSize);
     this.boundary.accuracy = snap.accuracy;
     const c = this.chainResult;
     this.boundary.setChosen(c.x);

@@ -669,6 +669,7 @@ export class GradlabWidget extends HTMLElement {
         resource.growOnly = hold;
         charts = true;
       }
+      if (typeof resource?.setDeferText === 'function') resource.setDeferText(hold);
     }
     if (!hold && charts) this.requestDraw();
   }

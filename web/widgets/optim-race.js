@@ -47,6 +47,10 @@ import { fmt } from './exam-math.js';
 
 const num = (v) => fmt(v, 4);
 const GRID = 96;
+// While the condition or angle slider moves, the map is computed on a coarser grid (a quarter of
+// the cells: a quarter of the engine's work, the colour image and the contours), and at GRID
+// once the hand rests (settled()).
+const DRAFT_GRID = 48;
 const SADDLE_ESCAPE = -4; // saddle: below this loss the racer has rolled out of the view
 const SADDLE_REACHED = -1; // saddle: "reached" = loss below −1 (clearly off the saddle)
 
@@ -574,7 +578,16 @@ export class OptimRace extends GradlabWidget {
       this.map.setColorScale(colorScale);
       this.map.setExtent(v);
     }
-    this.map.setGrid(this.race.landscapeGrid(v, GRID), GRID, GRID);
+    const n = this.moving ? DRAFT_GRID : GRID;
+    this._draftMap = n !== GRID;
+    this.map.setGrid(this.race.landscapeGrid(v, n), n, n);
+  }
+
+  /** A slider has come to rest: the map at full resolution if a drag drew it coarse. */
+  settled() {
+    if (!this._draftMap || !this.map?.chart) return;
+    this._buildMap();
+    this.requestDraw();
   }
 
   _applySettings(all) {

@@ -36,6 +36,10 @@ import { fmt } from './exam-math.js';
 
 const SPAN = { min: -2, max: 5 }; // each weight's slider and map axis
 const GRID = 81; // heat-map resolution (engine landscape)
+// While a slider moves the held weight, the map is computed on every other grid line (41 × 41: a
+// quarter of the engine's work, the colour image and the contours), and at GRID once the hand
+// rests (settled()).
+const DRAFT_GRID = 41;
 const ARROWS = 8; // gradient arrows per side
 const PAIRS = { 'w1-w2': [0, 1], 'w1-w3': [0, 2], 'w2-w3': [1, 2] };
 const SUB = ['₁', '₂', '₃'];
@@ -251,12 +255,15 @@ export class PartialsGradient extends GradlabWidget {
     const [i, j] = PAIRS[s.pair];
     const held = [0, 1, 2].find((k) => k !== i && k !== j);
     const key = `${s.pair}:${s.w[held]}`;
-    if (key === this._fieldKey) return;
+    // (A drag of another slider keeps a full-resolution map that is still current.)
+    const n = this.moving && key !== this._fieldKey ? DRAFT_GRID : GRID;
+    if (key === this._fieldKey && n <= this._fieldGrid) return;
     this._fieldKey = key;
+    this._fieldGrid = n;
     // landscape() holds every other parameter at the model's current values.
     const values = this.model.landscape({ i, j, iMin: SPAN.min, iMax: SPAN.max, jMin: SPAN.min,
-      jMax: SPAN.max, nx: GRID, ny: GRID });
-    this.map.setGrid(values, GRID, GRID);
+      jMax: SPAN.max, nx: n, ny: n });
+    this.map.setGrid(values, n, n);
     const cell = (SPAN.max - SPAN.min) / ARROWS;
     const field = [];
     let biggest = 0;
@@ -280,6 +287,13 @@ export class PartialsGradient extends GradlabWidget {
       arrows.push({ x: f.x - dx / 2, y: f.y - dy / 2, dx, dy });
     }
     this.map.setField(arrows);
+  }
+
+  /** A slider has come to rest: the map at full resolution if a drag drew it coarse. */
+  settled() {
+    if (this._fieldGrid === GRID || !this.map?.chart) return;
+    this._updateField();
+    this.requestDraw();
   }
 
   _rebuildMap() {
