@@ -461,6 +461,11 @@ class JsGraph {
       }
     });
   }
+  val sweep(double leaf, const val& values, double output) {
+    return guard([&] {
+      return to_f64(m_graph.sweep(to_id(leaf), to_vector(values, "values"), to_id(output)));
+    });
+  }
   val nodes() {
     return guard([&] {
       val out = val::array();
@@ -1052,6 +1057,7 @@ EMSCRIPTEN_BINDINGS(gradlab) {
       .function("value", &JsGraph::value)
       .function("grad", &JsGraph::grad)
       .function("setValue", &JsGraph::set_value)
+      .function("sweep", &JsGraph::sweep)
       .function("nodes", &JsGraph::nodes)
       .function("gradcheck", &JsGraph::gradcheck);
 }

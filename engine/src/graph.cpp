@@ -443,6 +443,36 @@ void Graph::forward() {
   m_stale = false;
 }
 
+std::vector<double> Graph::sweep(Id leaf, const std::vector<double>& values, Id output) {
+  check_id(leaf);
+  check_id(output);
+  Node& in = m_nodes[leaf];
+  require(in.is_leaf() && in.value.size() == 1,
+          "sweep: node " + std::to_string(leaf) + " must be an input or constant of one element");
+  require(m_nodes[output].value.size() == 1,
+          "sweep: output node " + std::to_string(output) + " must have one element");
+  require(values.size() <= kMaxSweep,
+          "sweep: at most " + std::to_string(kMaxSweep) + " values, not " + std::to_string(values.size()));
+  for (double v : values) require_range(std::isfinite(v), "sweep: the values must be finite");
+  const double old = in.value.flat(0);
+  std::vector<double> out;
+  out.reserve(values.size());
+  try {
+    for (double v : values) {
+      in.value.flat(0) = v;
+      forward();
+      out.push_back(m_nodes[output].value.flat(0));
+    }
+  } catch (...) {
+    in.value.flat(0) = old;
+    m_stale = true;
+    throw;
+  }
+  in.value.flat(0) = old;
+  forward();
+  return out;
+}
+
 // Every op writes into the node's existing value array: when it already has the result's shape
 // (every replay after the first) nothing is allocated; when a leaf changed shape, it is resized
 // first. Writing in place is safe because a node is never one of its own operands.

@@ -39,6 +39,42 @@ function bowlSteps(A, p0, lr, target, max = 5000) {
 
 
 
+/**
+ * Moves a bowl widget's slider (input events) through `values`, reading its map after each move
+ * and once more 0.7 s after the last one, when the slider has come to rest.
+ */
+function mapsWhileMoving(range, values) {
+  return range.evaluate(async (input, list) => {
+    const el = input.getRootNode().host;
+    const grid = () => ({ n: el.map.grid.nx, ny: el.map.grid.ny, values: Array.from(el.map.grid.values),
+      view: { ...el.view }, value: Number(input.value), moving: el.moving });
+    const out = [];
+    for (const v of list) {
+      input.value = String(v);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      out.push(grid());
+    }
+    await new Promise((r) => setTimeout(r, 700));
+    out.push(grid());
+    return out;
+  }, values);
+}
+
+/** A map read by mapsWhileMoving is n × n and holds ½ pᵀAp at its grid points. */
+function checkBowlMap(m, n, A, what) {
+  what = `${what}, ${m.moving ? 'moving' : 'at rest'}`;
+  assert.equal(m.n, n, `${what}: grid size`);
+  assert.equal(m.ny, n, `${what}: grid rows`);
+  const { xMin, xMax, yMin, yMax } = m.view;
+  for (let r = 0; r < n; r += 1) {
+    for (let c = 0; c < n; c += 1) {
+      const p = [xMin + (c * (xMax - xMin)) / (n - 1), yMin + (r * (yMax - yMin)) / (n - 1)];
+      const expected = bowlLoss(A, p);
+      close(m.values[r * n + c], expected, 1e-9 * Math.max(1, expected), `${what}: loss at cell (${c}, ${r})`);
+    }
+  }
+}
+
 const racer = (w, id) => w.evaluate((el, rid) => el.racers.find((r) => r.id === rid), id);
 
 describe('lessons: optimizers, curvature, practice', () => {
@@ -116,35 +152,9 @@ describe('lessons: optimizers, curvature, practice', () => {
     assert.equal(await w.evaluate((el) => el.step), 0, 'a new angle restarts the race');
     // The map while the angle slider moves: the bowl on a 48 × 48 grid; half a second after the
     // last move on 96 × 96. Both are ½ pᵀAp at their grid points.
-    const maps = await angle.evaluate(async (range) => {
-      const el = range.getRootNode().host;
-      const grid = () => ({ n: el.map.grid.nx, ny: el.map.grid.ny, values: Array.from(el.map.grid.values),
-        view: { ...el.view }, angle: Number(range.value), moving: el.moving });
-      const moveTo = (v) => {
-        range.value = String(v);
-        range.dispatchEvent(new Event('input', { bubbles: true }));
-        return grid();
-      };
-      const out = [moveTo(31), moveTo(30)];
-      await new Promise((r) => setTimeout(r, 700));
-      out.push(grid());
-      return out;
-    });
-    assert.deepEqual(maps.map((m) => [m.angle, m.moving]), [[31, true], [30, true], [30, false]]);
-    for (const [m, n] of [[maps[0], 48], [maps[1], 48], [maps[2], 96]]) {
-      const what = `angle ${m.angle}°, ${m.moving ? 'moving' : 'at rest'}`;
-      assert.equal(m.n, n, `${what}: grid size`);
-      assert.equal(m.ny, n, `${what}: grid rows`);
-      const A = bowlMatrix(50, (m.angle * Math.PI) / 180);
-      const { xMin, xMax, yMin, yMax } = m.view;
-      for (let r = 0; r < n; r += 1) {
-        for (let c = 0; c < n; c += 1) {
-          const p = [xMin + (c * (xMax - xMin)) / (n - 1), yMin + (r * (yMax - yMin)) / (n - 1)];
-          const expected = bowlLoss(A, p);
-          close(m.values[r * n + c], expected, 1e-9 * Math.max(1, expected), `${what}: loss at cell (${c}, ${r})`);
-        }
-      }
-    }
+    const maps = await mapsWhileMoving(angle, [31, 30]);
+    assert.deepEqual(maps.map((m) => [m.value, m.moving]), [[31, true], [30, true], [30, false]]);
+    maps.forEach((m, k) => checkBowlMap(m, k < 2 ? 48 : 96, bowlMatrix(50, (m.value * Math.PI) / 180), `angle ${m.value}°`));
     await w.getByRole('button', { name: 'Run' }).click();
     await page.waitForFunction((el) => !el.running && el.racers.filter((r) => r.enabled).every((r) => r.status !== 'running'),
       await w.elementHandle(), { timeout: 30000 });
@@ -265,6 +275,11 @@ describe('lessons: optimizers, curvature, practice', () => {
     // Keyboard: κ up by 5 (ArrowRight on the slider), the Hessian follows.
     await w.getByLabel('Condition number κ', { exact: true }).focus();
     for (let i = 0; i < 5; i += 1) await page.keyboard.press('ArrowRight');
+    await check(15, 30);
+    // The map while κ moves: 45 × 45; at rest 90 × 90; both ½ pᵀAp.
+    const maps = await mapsWhileMoving(w.getByLabel('Condition number κ', { exact: true }), [16, 15]);
+    assert.deepEqual(maps.map((m) => [m.value, m.moving]), [[16, true], [15, true], [15, false]]);
+    maps.forEach((m, k) => checkBowlMap(m, k < 2 ? 45 : 90, bowlMatrix(m.value, Math.PI / 6), `κ = ${m.value}`));
     await check(15, 30);
     // Mouse: click somewhere on the map, then take the Newton step -> (0, 0).
     const canvas = w.locator('canvas');

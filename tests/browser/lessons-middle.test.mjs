@@ -250,6 +250,18 @@ describe('lessons: loss functions, chain rule, linear regression in code', () =>
     const s2 = await at();
     close(s2.w, s.w - 0.1 * s.grad, 1e-12, 'W after a step');
     assert.ok(s2.loss < s.loss, `loss fell from ${s.loss} to ${s2.loss}`);
+    // The chart: the loss curve over W at X = −1.5 (161 points, −4 … 4) and the path of the two
+    // points visited, each 1 − σ(W X); the graph itself is left at the current W.
+    await frames(page, 2);
+    const drawn = await w.evaluate((el) => ({ curve: el.chart.chart.data.datasets[0].data, path: el.chart.chart.data.datasets[2].data }));
+    assert.equal(drawn.curve.length, 161);
+    drawn.curve.forEach((p, k) => {
+      close(p.x, -4 + (8 * k) / 160, 1e-12, `curve point ${k}: W`);
+      close(p.y, neuron(p.x, -1.5).loss, 1e-12, `curve point ${k}: loss`);
+    });
+    assert.deepEqual(drawn.path.map((p) => p.x), [s.w, s2.w]);
+    drawn.path.forEach((p, k) => close(p.y, neuron(p.x, -1.5).loss, 1e-12, `path point ${k}: loss`));
+    expectNeuron(await at(), 'after drawing the curve');
 
     // X = 0: nothing reaches W.
     await xBox.fill('0');

@@ -355,6 +355,53 @@ TEST(GraphForward, ReplayAfterSetValueUsesTheSameBuffers) {
   EXPECT_EQ(g.value(y).data(), y_buffer);
 }
 
+// The sigmoid neuron of seed 001 swept over its weight: each value is the closed form
+// L(w) = 1 - sigma(w X), and the graph is left exactly as it was.
+TEST(GraphSweep, LossOverOneWeightMatchesTheClosedFormAndRestoresTheGraph) {
+  Graph g;
+  const Id W = g.input("W", Array(0.5));
+  const Id X = g.constant(Array(2.0), "X");
+  const Id y = g.sigmoid(g.mul(W, X));
+  const Id L = g.sub(g.constant(Array(1.0)), y);
+  g.backward(L);
+  const double loss_before = g.value(L)();
+  const double y_before = g.value(y)();
+  const double grad_before = g.grad(W)();
+
+  const std::vector<double> ws = {-3.0, -0.25, 0.0, 0.5, 1.75, 40.0};
+  const std::vector<double> out = g.sweep(W, ws, L);
+  ASSERT_EQ(out.size(), ws.size());
+  for (std::size_t k = 0; k < ws.size(); ++k)
+    EXPECT_NEAR(out[k], 1.0 - 1.0 / (1.0 + std::exp(-2.0 * ws[k])), 1e-15) << "w = " << ws[k];
+
+  EXPECT_DOUBLE_EQ(g.value(W)(), 0.5);
+  EXPECT_DOUBLE_EQ(g.value(L)(), loss_before);
+  EXPECT_DOUBLE_EQ(g.value(y)(), y_before);
+  EXPECT_DOUBLE_EQ(g.grad(W)(), grad_before);
+  EXPECT_TRUE(g.sweep(W, {}, L).empty());
+  // A sweep of any node of one element, here an intermediate one, over the constant X.
+  const std::vector<double> ys = g.sweep(X, {1.0, 3.0}, y);
+  EXPECT_NEAR(ys[0], 1.0 / (1.0 + std::exp(-0.5)), 1e-15);
+  EXPECT_NEAR(ys[1], 1.0 / (1.0 + std::exp(-1.5)), 1e-15);
+  EXPECT_DOUBLE_EQ(g.value(X)(), 2.0);
+}
+
+TEST(GraphSweep, RefusesWhatItCannotSweep) {
+  Graph g;
+  const Id w = g.input("w", Array{1.0, 2.0});
+  const Id s = g.input("s", Array(1.0));
+  const Id total = g.sum(g.mul(w, s));
+  const Id both = g.mul(w, s);
+  EXPECT_THROW(g.sweep(w, {1.0}, total), input_error);      // a leaf of two elements
+  EXPECT_THROW(g.sweep(total, {1.0}, total), input_error);  // not a leaf
+  EXPECT_THROW(g.sweep(s, {1.0}, both), input_error);       // an output of two elements
+  EXPECT_THROW(g.sweep(s, {1.0}, 99), input_error);         // no such node
+  EXPECT_THROW(g.sweep(s, {1.0, std::nan("")}, total), range_error);
+  EXPECT_THROW(g.sweep(s, std::vector<double>(Graph::kMaxSweep + 1, 1.0), total), input_error);
+  EXPECT_DOUBLE_EQ(g.value(total)(), 3.0);  // nothing was changed by the refusals
+  EXPECT_DOUBLE_EQ(g.value(s)(), 1.0);
+}
+
 TEST(GraphForward, ReplayFollowsAShapeChange) {
   Graph g;
   const Id x = g.input("x", Array{1.0, 2.0});

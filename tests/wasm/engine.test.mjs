@@ -94,6 +94,33 @@ test('sigmoid neuron: dLoss/dW = -y (1 - y) X through the graph', () => {
   });
 });
 
+test('graph sweep: the loss over one weight in one call equals the closed form; the graph is put back', () => {
+  using(gl.graph(), (g) => {
+    // The exam-score error of seed 002's student: (4 W + 50 - 75)^2, swept over W.
+    const W = g.input('W', 5);
+    const pred = g.op('add', [g.op('mul', [g.constant(4), W]), g.constant(50)]);
+    const L = g.op('square', [g.op('sub', [pred, g.constant(75)])]);
+    g.backward(L);
+    const ws = [-2, 0, 5, 6.25, 10.5];
+    const out = g.sweep(W, ws, L);
+    assert.ok(out instanceof Float64Array);
+    closeAll(out, ws.map((w) => (4 * w - 25) ** 2), 1e-12);
+    assert.equal(g.value(W)[0], 5);
+    assert.equal(g.value(L)[0], 25);
+    assert.equal(g.grad(W)[0], -40); // 2 (70 - 75) 4, untouched by the sweep
+    assert.equal(g.sweep(W, [], L).length, 0);
+    assert.equal(g.sweep(W, new Float64Array([6]), pred)[0], 74);
+    // Refusals are exceptions with a message; nothing changes.
+    const v = g.input('v', [1, 2]);
+    assert.throws(() => g.sweep(v, [1], L), /sweep: node \d+ must be an input or constant of one element/);
+    assert.throws(() => g.sweep(L, [1], L), /must be an input or constant/);
+    assert.throws(() => g.sweep(W, [1, NaN], L), /values must be finite/);
+    assert.throws(() => g.sweep(W, [1], 99), /node|id/i);
+    assert.throws(() => g.sweep(W, 'abc', L), TypeError);
+    assert.equal(g.value(L)[0], 25);
+  });
+});
+
 test('graph: shapes, broadcasting, attributes and op names', () => {
   assert.ok(gl.opNames().includes('matmul'));
   using(gl.graph(), (g) => {

@@ -311,6 +311,10 @@ export interface Graph {
   grad(id: number): Float64Array;
   /** New values for a leaf (same shape unless shape is given); call forward() afterwards. */
   setValue(id: number, values: number | Numbers, shape?: number[]): void;
+  /** The one-element node outputId with the one-element leaf leafId set to each value in turn
+   *  (one forward pass each, in one call; at most 100000 values). Afterwards the leaf and every
+   *  node hold what they held before (as after forward()). */
+  sweep(leafId: number, values: Numbers, outputId: number): Float64Array;
   /** Every node with its op, inputs, shape, value and grad (for drawing the graph). */
   nodes(): GraphNode[];
   /** Checks d(root)/d(input leaves) by central differences (h default 1e-6). */

@@ -428,6 +428,9 @@ class Graph {
   setValue(id, values, shape) {
     this.#h().setValue(id, f64(values, 'values'), shape === undefined ? undefined : f64(shape, 'shape'));
   }
+  sweep(leafId, values, outputId) {
+    return this.#h().sweep(leafId, f64(values, 'values'), outputId);
+  }
   nodes() {
     return this.#h().nodes();
   }

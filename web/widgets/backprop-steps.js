@@ -157,20 +157,14 @@ export class BackpropSteps extends GradlabWidget {
     // Local slope of the activation at a, from the stored forward value h.
     const hv = s.values.h;
     s.slope = s.act === 'tanh' ? 1 - hv * hv : s.act === 'sigmoid' ? hv * (1 - hv) : (s.values.a > 0 ? 1 : 0);
-    // Central differences: nudge one parameter, run forward twice, put it back.
+    // Central differences: the loss with one parameter nudged up and down, two forward passes in
+    // one engine call (sweep() puts the parameter back).
     const hh = this.attrs.nudge;
     s.fd = {};
     for (const k of PARAMS) {
-      g.setValue(id[k], s.p[k] + hh);
-      g.forward();
-      const up = val('loss');
-      g.setValue(id[k], s.p[k] - hh);
-      g.forward();
-      const down = val('loss');
-      g.setValue(id[k], s.p[k]);
+      const [up, down] = g.sweep(id[k], [s.p[k] + hh, s.p[k] - hh], id.loss);
       s.fd[k] = (up - down) / (2 * hh);
     }
-    g.forward();
     this.requestDraw();
     this.emit('gradlab-change', { parameters: { ...s.p }, loss: s.values.loss, gradients: this.gradients,
       forwardShown: s.fwd, backwardShown: s.bwd });

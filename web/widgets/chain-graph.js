@@ -244,13 +244,6 @@ export class ChainGraph extends GradlabWidget {
     g.backward(this.ids.L);
   }
 
-  _lossAt(w) {
-    const g = this.graph;
-    g.setValue(this.ids.W, w);
-    g.forward();
-    return g.value(this.ids.L)[0];
-  }
-
   _set(values) {
     const s = this.state;
     Object.assign(s, values);
@@ -267,10 +260,9 @@ export class ChainGraph extends GradlabWidget {
     const s = this.state;
     const g = this.graph;
     const hh = this.hSlider.value;
-    // Finite difference first (it moves W), then the real pass.
+    // Finite difference first (one engine call for both points), then the real pass.
     g.setValue(this.ids.X, s.x);
-    const plus = this._lossAt(s.w + hh);
-    const minus = this._lossAt(s.w - hh);
+    const [plus, minus] = g.sweep(this.ids.W, [s.w + hh, s.w - hh], this.ids.L);
     s.fd = (plus - minus) / (2 * hh);
     this._pass();
     const one = (id) => g.value(id)[0];
@@ -291,19 +283,14 @@ export class ChainGraph extends GradlabWidget {
       gradientX: s.grads.X, finiteDifference: s.fd, relativeError: s.rel });
   }
 
-  /** Loss against W with X held, from the engine graph (then the pass is redone). */
+  /** Loss against W with X held: 161 forward passes of the engine graph in one call (sweep() leaves
+   * the graph as it was). */
   _curve() {
     const s = this.state;
     this._curveX = s.x;
     const xs = [];
-    const ys = [];
-    for (let k = 0; k <= 160; k += 1) {
-      const w = SPAN.min + ((SPAN.max - SPAN.min) * k) / 160;
-      xs.push(w);
-      ys.push(this._lossAt(w));
-    }
-    this.chart.setCurveData(xs, ys);
-    this._pass();
+    for (let k = 0; k <= 160; k += 1) xs.push(SPAN.min + ((SPAN.max - SPAN.min) * k) / 160);
+    this.chart.setCurveData(xs, Array.from(this.graph.sweep(this.ids.W, xs, this.ids.L)));
   }
 
   step() {
@@ -398,20 +385,11 @@ export class ChainGraph extends GradlabWidget {
     this.chart.setPoint(s.w, s.loss);
     this.chart.setTangent(s.w, s.loss, s.grads.W, 1.2);
     if (s.steps.length > 1) {
-      this.chart.setPath(s.steps, s.steps.map((w) => this._lossFromCurve(w)));
+      this.chart.setPath(s.steps, Array.from(this.graph.sweep(this.ids.W, s.steps, this.ids.L)));
     } else {
       this.chart.clearPath();
     }
     this.chart.update();
-  }
-
-  /** Loss at W (engine) without disturbing the current pass. */
-  _lossFromCurve(w) {
-    const value = this._lossAt(w);
-    this.graph.setValue(this.ids.W, this.state.w);
-    this.graph.forward();
-    this.graph.backward(this.ids.L);
-    return value;
   }
 
   // --- public properties --------------------------------------------------------------------

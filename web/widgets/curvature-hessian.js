@@ -39,6 +39,10 @@ import { fmt } from './exam-math.js';
 // Round-off of a step that lands exactly on a point (1e-16) is shown as 0.
 const num = (v) => fmt(Math.abs(v) < 1e-12 ? 0 : v, 4);
 const GRID = 90;
+// While the condition or angle slider moves, the map is computed on a 45 × 45 grid (a quarter of
+// the engine's work, the colour image and the contours), and at GRID once the hand rests
+// (settled()).
+const DRAFT_GRID = 45;
 const RUN_STEPS = 200;
 
 /** Eigen-decomposition of the symmetric 2 × 2 matrix [[a, b], [b, d]] (closed form). */
@@ -307,10 +311,23 @@ export class CurvatureHessian extends GradlabWidget {
       this.map.setColorScale(colorScale);
       this.map.setExtent(this.view);
     }
-    this.map.setGrid(this.model.landscape({ i: 0, j: 1, iMin: v.xMin, iMax: v.xMax, jMin: v.yMin, jMax: v.yMax,
-      nx: GRID, ny: GRID }), GRID, GRID);
+    this._setMapGrid(this.moving ? DRAFT_GRID : GRID);
     this.state.run = null;
     this._compute();
+  }
+
+  _setMapGrid(n) {
+    const v = this.view;
+    this.map.setGrid(this.model.landscape({ i: 0, j: 1, iMin: v.xMin, iMax: v.xMax, jMin: v.yMin, jMax: v.yMax,
+      nx: n, ny: n }), n, n);
+    this._mapGrid = n;
+  }
+
+  /** A slider has come to rest: the map at full resolution if a drag drew it coarse. */
+  settled() {
+    if (this._mapGrid === GRID || !this.map?.chart || !this.model) return;
+    this._setMapGrid(GRID);
+    this.requestDraw();
   }
 
   _clampPoint([x, y]) {

@@ -94,13 +94,8 @@ export class LossCrossEntropy extends GradlabWidget {
     this.chart.chart.options.plugins.legend.display = true;
     this.chart.chart.options.plugins.legend.labels.filter = (item) => ['−ln p', 'tangent'].includes(item.text);
     const xs = [];
-    const ys = [];
-    for (let k = 0; k <= 198; k += 1) {
-      const p = VIEW.xMin + ((VIEW.xMax - VIEW.xMin) * k) / 198;
-      xs.push(p);
-      ys.push(this._eval(p).loss);
-    }
-    this.chart.setCurveData(xs, ys);
+    for (let k = 0; k <= 198; k += 1) xs.push(VIEW.xMin + ((VIEW.xMax - VIEW.xMin) * k) / 198);
+    this.chart.setCurveData(xs, Array.from(this.graph.sweep(this.pId, xs, this.lossId))); // one engine call
     this._setP(this.state.p);
   }
 

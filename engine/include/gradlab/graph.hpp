@@ -190,6 +190,14 @@ class Graph {
   /// gradients always belong together. Throws input_error unless root's value has exactly one
   /// element.
   void backward(Id root);
+  /// The value of the one-element node `output` with the one-element leaf `leaf` set to each of
+  /// `values` in turn: one forward() per value, in a single call (a curve of the loss over one
+  /// weight, say). Afterwards the leaf holds its old value again and every node the value of a
+  /// forward() from it; gradients are left as they were. Throws input_error for a leaf that is
+  /// not a one-element input or constant, an output that is not one element, or more than
+  /// kMaxSweep values; range_error for a value that is not finite.
+  std::vector<double> sweep(Id leaf, const std::vector<double>& values, Id output);
+  static constexpr std::size_t kMaxSweep = 100000;
 
   // ---- inspection ----------------------------------------------------------------------------
 
