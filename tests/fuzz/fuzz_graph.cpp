@@ -1,7 +1,7 @@
 // Fuzz target: the autodiff graph. A program read from the fuzz bytes builds a Graph with
 // input() / constant() leaves of fuzzed shapes and values and op(name, ids, attr) nodes with
 // arbitrary (also invalid) names, arities, ids and attributes, interleaved with set_value,
-// set_element, forward, backward, node inspection and gradient checks.
+// set_element, forward, backward, sweep, node inspection and gradient checks.
 //
 // The graph may legitimately hold NaN (log of a negative number is documented IEEE behaviour),
 // so this target checks structure rather than values: no crash, only std::invalid_argument,
@@ -61,7 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   int gradchecks = 0;
 
   for (int step = 0; step < 64 && fdp.remaining_bytes() > 0; ++step) {
-    switch (fdp.ConsumeIntegralInRange<int>(0, 11)) {
+    switch (fdp.ConsumeIntegralInRange<int>(0, 12)) {
       case 0:
       case 1: {  // a leaf
         if (g.size() >= kMaxNodes) break;
@@ -145,6 +145,32 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         FUZZ_CHECK(total == r.analytic.size());
         if (r.ok) FUZZ_CHECK(r.max_rel_error <= r.tolerance);
+        break;
+      }
+      case 11: {  // sweep: the leaf put back, and the graph as after forward()
+        const gradlab::Id leaf = fuzz_id(fdp, g);
+        const gradlab::Id output = fuzz_id(fdp, g);
+        std::vector<double> values(fdp.ConsumeIntegralInRange<std::size_t>(0, 4));
+        for (double& v : values) v = fdp.ConsumeIntegralInRange<int>(0, 7) == 0 ? any_double(fdp, -3, 3)
+                                                                              : bounded_double(fdp, -3, 3);
+        const bool leaf_ok = leaf < g.size() && g.node(leaf).is_leaf() && g.value(leaf).size() == 1;
+        const gradlab::Array before = leaf_ok ? g.value(leaf) : gradlab::Array();
+        std::vector<double> out;
+        if (!accepts([&] { out = g.sweep(leaf, values, output); })) {
+          if (leaf_ok) FUZZ_CHECK(g.value(leaf) == before);
+          break;
+        }
+        FUZZ_CHECK(leaf_ok && g.value(output).size() == 1 && all_finite(values));
+        FUZZ_CHECK(out.size() == values.size() && g.value(leaf) == before);
+        std::vector<gradlab::Array> now;
+        for (gradlab::Id id = 0; id < g.size(); ++id) now.push_back(g.value(id));
+        if (!accepts([&] { g.forward(); })) break;
+        for (gradlab::Id id = 0; id < g.size(); ++id) {
+          const gradlab::Array& a = g.value(id);
+          FUZZ_CHECK(same_shape(a, now[id]));
+          for (std::size_t k = 0; k < a.size(); ++k)
+            FUZZ_CHECK(a.flat(k) == now[id].flat(k) || (std::isnan(a.flat(k)) && std::isnan(now[id].flat(k))));
+        }
         break;
       }
       default: {  // inspection of any id, valid or not
