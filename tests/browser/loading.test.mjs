@@ -89,6 +89,27 @@ describe('loading order and lazy parts of the page', () => {
     await page.close();
   });
 
+  test('with no widget in view, the widgets are set up in the order of the page', async () => {
+    // Each lesson's two widgets are far below the first screen, and in both pages the second
+    // one's class is defined first (the bundle registers them alphabetically).
+    for (const [lesson, expected] of [['exam-score', ['gradlab-exam-step', 'gradlab-exam-score']],
+      ['backpropagation', ['gradlab-backprop-steps', 'gradlab-backprop-net']]]) {
+      const page = await browser.context.newPage();
+      await page.addInitScript(recordReadyOrder);
+      await page.goto(`${site.url}lessons/${lesson}.html`);
+      await waitForWidgets(page, 60000);
+      const { order, tops, height } = await page.evaluate(() => ({
+        order: window.__readyOrder,
+        height: innerHeight,
+        tops: [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('gradlab-'))
+          .map((e) => e.getBoundingClientRect().top),
+      }));
+      assert.ok(tops.every((top) => top > height), `${lesson}: a widget starts on the first screen (${tops})`);
+      assert.deepEqual(order, expected, `${lesson}: ready in the order ${order.join(', ')}`);
+      await page.close();
+    }
+  });
+
   test('lesson sections: a widget at the end of a lesson works when scrolled to', async () => {
     const { page, problems } = await openPage(browser, `${site.url}lessons/derivatives.html`);
     const sections = await page.evaluate(() => [...document.querySelectorAll('.lesson-body > .lesson-section')]

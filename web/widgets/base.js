@@ -93,6 +93,14 @@ function setupTurn(widget) {
   });
 }
 
+/** Sort order of queue entries: their widgets' order in the document. */
+function inDocumentOrder(a, b) {
+  const position = a.widget.compareDocumentPosition(b.widget);
+  if (position & Node.DOCUMENT_POSITION_FOLLOWING) return -1;
+  if (position & Node.DOCUMENT_POSITION_PRECEDING) return 1;
+  return 0;
+}
+
 /** Something changed (a widget came into view): let the queue look again. */
 function wakeSetups() {
   wake?.();
@@ -110,6 +118,9 @@ async function pumpSetups() {
       return;
     }
     while (setupQueue.length) {
+      // The queue fills in the order the widgets' classes were defined (alphabetical in the site
+      // bundle: exam-score's before exam-step's), not the order of the page.
+      setupQueue.sort(inDocumentOrder);
       let i = setupQueue.findIndex((entry) => entry.widget._visible);
       // None in view (on most lessons the first widget is below the fold): the first one in the
       // page is the one the reader scrolls to first, so it does not wait for idle time.
