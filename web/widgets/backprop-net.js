@@ -55,10 +55,6 @@ import { parseAttribute } from './schema.js';
 
 const EXTENT = { min: -7, max: 7 };
 const GRID = 60;
-// While a slider moves (a new network at each step of the layers or neurons slider), the
-// probability image is computed on a 30 × 30 grid (a quarter of the predictions), and at GRID
-// once the hand rests (settled()).
-const DRAFT_GRID = 30;
 const FD_STEP = 1e-5;
 const num = (v) => fmt(v, 5);
 const SUB = ['₀', '₁', '₂', '₃', '₄', '₅', '₆', '₇', '₈', '₉'];
@@ -263,16 +259,17 @@ export class BackpropNet extends GradlabWidget {
     s.input = Math.min(s.input, 1);
     s.neuron = Math.min(s.neuron, s.width - 1);
     s.example = Math.min(s.example, this.data.rows - 1);
-    if (newData) this._buildQuery();
+    if (newData) this._newData();
     this._changed();
   }
 
-  /** The queries for predict() (full and draft grid): the grid, then the data points (one call per frame). */
-  _buildQuery() {
-    this.queries = { [GRID]: this._gridQuery(GRID), [DRAFT_GRID]: this._gridQuery(DRAFT_GRID) };
+  /** New data: the points on the map, and predict() queries to be made again. */
+  _newData() {
+    this.queries = {};
     this.boundary.setPoints(this.data.x, this.data.y);
   }
 
+  /** The query for predict() on an n × n grid: the grid, then the data points (one call per frame). */
   _gridQuery(n) {
     const rows = n * n + this.data.rows;
     const q = new Float64Array(rows * 2);
@@ -438,8 +435,10 @@ export class BackpropNet extends GradlabWidget {
   /** Everything draw() shows, from the engine (one predict call for grid + data). */
   _compute() {
     const t = this.trainer;
-    const grid = this.moving ? DRAFT_GRID : GRID;
-    const query = this.queries[grid];
+    // While a slider moves (a new network at each step of the layers or neurons slider), the
+    // probability image is computed on a coarser grid (gridSize), at GRID again in settled().
+    const grid = this.gridSize(GRID);
+    const query = (this.queries[grid] ??= this._gridQuery(grid));
     const preds = this.model.predict(query.x, query.rows);
     const n2 = grid * grid;
     let right = 0;

@@ -690,6 +690,15 @@ export class GradlabWidget extends HTMLElement {
     return Boolean(this._settleTimer);
   }
 
+  /**
+   * The side of a grid (a map, an image) that a slider move recomputes: half of `full` while a
+   * slider moves (a quarter of the cells: of the engine's work, the colour image and the
+   * contours), `full` at rest. A widget that drew a coarse grid draws it again in settled().
+   */
+  gridSize(full) {
+    return this.moving ? Math.round(full / 2) : full;
+  }
+
   settled() {}
 
   /** True while an animation loop is active (even if paused off-screen). */

@@ -39,10 +39,6 @@ import { fmt } from './exam-math.js';
 // Round-off of a step that lands exactly on a point (1e-16) is shown as 0.
 const num = (v) => fmt(Math.abs(v) < 1e-12 ? 0 : v, 4);
 const GRID = 90;
-// While the condition or angle slider moves, the map is computed on a 45 × 45 grid (a quarter of
-// the engine's work, the colour image and the contours), and at GRID once the hand rests
-// (settled()).
-const DRAFT_GRID = 45;
 const RUN_STEPS = 200;
 
 /** Eigen-decomposition of the symmetric 2 × 2 matrix [[a, b], [b, d]] (closed form). */
@@ -311,7 +307,7 @@ export class CurvatureHessian extends GradlabWidget {
       this.map.setColorScale(colorScale);
       this.map.setExtent(this.view);
     }
-    this._setMapGrid(this.moving ? DRAFT_GRID : GRID);
+    this._setMapGrid(this.gridSize(GRID)); // coarser while the condition or angle slider moves
     this.state.run = null;
     this._compute();
   }

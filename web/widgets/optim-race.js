@@ -47,10 +47,6 @@ import { fmt } from './exam-math.js';
 
 const num = (v) => fmt(v, 4);
 const GRID = 96;
-// While the condition or angle slider moves, the map is computed on a coarser grid (a quarter of
-// the cells: a quarter of the engine's work, the colour image and the contours), and at GRID
-// once the hand rests (settled()).
-const DRAFT_GRID = 48;
 const SADDLE_ESCAPE = -4; // saddle: below this loss the racer has rolled out of the view
 const SADDLE_REACHED = -1; // saddle: "reached" = loss below −1 (clearly off the saddle)
 
@@ -578,7 +574,7 @@ export class OptimRace extends GradlabWidget {
       this.map.setColorScale(colorScale);
       this.map.setExtent(v);
     }
-    const n = this.moving ? DRAFT_GRID : GRID;
+    const n = this.gridSize(GRID); // coarser while the condition or angle slider moves
     this._draftMap = n !== GRID;
     this.map.setGrid(this.race.landscapeGrid(v, n), n, n);
   }

@@ -36,10 +36,6 @@ import { fmt } from './exam-math.js';
 
 const SPAN = { min: -2, max: 5 }; // each weight's slider and map axis
 const GRID = 81; // heat-map resolution (engine landscape)
-// While a slider moves the held weight, the map is computed on every other grid line (41 × 41: a
-// quarter of the engine's work, the colour image and the contours), and at GRID once the hand
-// rests (settled()).
-const DRAFT_GRID = 41;
 const ARROWS = 8; // gradient arrows per side
 const PAIRS = { 'w1-w2': [0, 1], 'w1-w3': [0, 2], 'w2-w3': [1, 2] };
 const SUB = ['₁', '₂', '₃'];
@@ -255,8 +251,9 @@ export class PartialsGradient extends GradlabWidget {
     const [i, j] = PAIRS[s.pair];
     const held = [0, 1, 2].find((k) => k !== i && k !== j);
     const key = `${s.pair}:${s.w[held]}`;
-    // (A drag of another slider keeps a full-resolution map that is still current.)
-    const n = this.moving && key !== this._fieldKey ? DRAFT_GRID : GRID;
+    // Coarser while a slider moves the held weight; a drag of another slider keeps a
+    // full-resolution map that is still current.
+    const n = key !== this._fieldKey ? this.gridSize(GRID) : GRID;
     if (key === this._fieldKey && n <= this._fieldGrid) return;
     this._fieldKey = key;
     this._fieldGrid = n;
