@@ -42,7 +42,6 @@ double inf_norm(const std::vector<double>& v) {
 }
 
 /// What a step found at its new point p (n parameters) with gradient g.
-
 struct PointCheck {
   bool finite;       ///< every parameter and gradient component is finite, every |parameter|
                      ///< at most kParameterLimit

@@ -39,8 +39,8 @@ const FONT = { family: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans
 
 // Log axes: ticks, grid lines and labels at the powers of ten only, labelled 0.001 … 1 … 10000
 // and 10⁻⁶, 10⁸ beyond (Chart.js would print "100.000" with uniform decimals, which reads as a
-// hundred thousand in many locales); over more than 8 (16) decades every 2nd (3rd) power is labelled, so labels never
-// crowd and Chart.js's own label skipping is off. Chart.js makes nine ticks a decade: measuring,
+// hundred thousand in many locales); over more than 8 (16) decades every 2nd (3rd) power is
+// labelled, so labels never crowd and Chart.js's own label skipping is off. Chart.js makes nine ticks a decade: measuring,
 // skipping and drawing those was most of a full update of a log chart (backprop-net's
 // gradient-norm bars, relaid at every change of the network: ~8-10 ms). An axis holding fewer
 // than two powers keeps all its ticks and labels each (2, 3, … × 10ᵏ).
@@ -141,12 +141,10 @@ export class BaseChart {
     this.chart = null;
     this._tableTimer = 0;
     this._lastSummary = '';
-    /** Automatic axes keep limits that still hold the data however little of them it fills. */
+    // While a slider of the widget moves (hold()): automatic axes keep limits that still hold
+    // the data however little of them it fills (growOnly), and update() leaves the text
+    // alternative, accessible name and hidden table, as it was (deferText).
     this.growOnly = false;
-    /**
-     * While true (a widget sets it while a slider moves), update() leaves the text alternative
-     * (accessible name and hidden table) as it was; setDeferText(false) brings it up to date.
-     */
     this.deferText = false;
     this._textStale = false;
   }
@@ -414,10 +412,14 @@ export class BaseChart {
     }
   }
 
-  /** Stop or resume deferring the text alternative (see deferText); resuming brings it up to date. */
-  setDeferText(defer) {
-    this.deferText = defer;
-    if (!defer && this._textStale && this.chart) this._refreshText();
+  /**
+   * A slider of the widget starts (true) or stops (false) moving: growOnly and deferText follow;
+   * when it stops, the text alternative is brought up to date.
+   */
+  hold(on) {
+    this.growOnly = on;
+    this.deferText = on;
+    if (!on && this._textStale && this.chart) this._refreshText();
   }
 
   /** Rebuild the visually hidden table of numbers now. */

@@ -658,29 +658,28 @@ export class GradlabWidget extends HTMLElement {
   _settling() {
     if (!this._body) return;
     if (!this._settleTimer && !this._loop) this._body.setAttribute('aria-busy', 'true');
-    if (!this._settleTimer) this._holdAxes(true);
+    if (!this._settleTimer) this._holdCharts(true);
     clearTimeout(this._settleTimer);
     this._settleTimer = setTimeout(() => {
       this._settleTimer = 0;
       if (!this._loop) this._body.removeAttribute('aria-busy');
-      this._holdAxes(false);
+      this._holdCharts(false);
       if (this._ready) this.guard(() => this.settled());
     }, 500);
   }
 
   /**
-   * While a slider moves, the widget's charts' automatic axes only grow (BaseChart.growOnly):
-   * they are refitted, and the chart laid out again, only when the data leave them, not each time
-   * the data shrink to a small part of them. When the hand rests they fit the data again.
+   * While a slider moves, the widget's charts hold (BaseChart.hold): their automatic axes only
+   * grow, refitted and the chart laid out again only when the data leave them, not each time the
+   * data shrink to a small part of them; their text alternatives wait. When the hand rests the
+   * axes fit the data again and the texts describe it.
    */
-  _holdAxes(hold) {
+  _holdCharts(hold) {
     let charts = false;
     for (const resource of this._owned) {
-      if (resource && 'growOnly' in resource) {
-        resource.growOnly = hold;
-        charts = true;
-      }
-      if (typeof resource?.setDeferText === 'function') resource.setDeferText(hold);
+      if (typeof resource?.hold !== 'function') continue;
+      resource.hold(hold);
+      charts = true;
     }
     if (!hold && charts) this.requestDraw();
   }

@@ -316,12 +316,11 @@ export class CurvatureHessian extends GradlabWidget {
     const v = this.view;
     this.map.setGrid(this.model.landscape({ i: 0, j: 1, iMin: v.xMin, iMax: v.xMax, jMin: v.yMin, jMax: v.yMax,
       nx: n, ny: n }), n, n);
-    this._mapGrid = n;
   }
 
   /** A slider has come to rest: the map at full resolution if a drag drew it coarse. */
   settled() {
-    if (this._mapGrid === GRID || !this.map?.chart || !this.model) return;
+    if (!this.map?.chart || !this.model || this.map.grid?.nx === GRID) return;
     this._setMapGrid(GRID);
     this.requestDraw();
   }

@@ -575,13 +575,12 @@ export class OptimRace extends GradlabWidget {
       this.map.setExtent(v);
     }
     const n = this.gridSize(GRID); // coarser while the condition or angle slider moves
-    this._draftMap = n !== GRID;
     this.map.setGrid(this.race.landscapeGrid(v, n), n, n);
   }
 
   /** A slider has come to rest: the map at full resolution if a drag drew it coarse. */
   settled() {
-    if (!this._draftMap || !this.map?.chart) return;
+    if (!this.map?.chart || this.map.grid?.nx === GRID) return;
     this._buildMap();
     this.requestDraw();
   }

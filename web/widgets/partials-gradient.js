@@ -254,9 +254,8 @@ export class PartialsGradient extends GradlabWidget {
     // Coarser while a slider moves the held weight; a drag of another slider keeps a
     // full-resolution map that is still current.
     const n = key !== this._fieldKey ? this.gridSize(GRID) : GRID;
-    if (key === this._fieldKey && n <= this._fieldGrid) return;
+    if (key === this._fieldKey && n <= this.map.grid.nx) return;
     this._fieldKey = key;
-    this._fieldGrid = n;
     // landscape() holds every other parameter at the model's current values.
     const values = this.model.landscape({ i, j, iMin: SPAN.min, iMax: SPAN.max, jMin: SPAN.min,
       jMax: SPAN.max, nx: n, ny: n });
@@ -288,7 +287,7 @@ export class PartialsGradient extends GradlabWidget {
 
   /** A slider has come to rest: the map at full resolution if a drag drew it coarse. */
   settled() {
-    if (this._fieldGrid === GRID || !this.map?.chart) return;
+    if (!this.map?.chart || !this.map.grid || this.map.grid.nx === GRID) return;
     this._updateField();
     this.requestDraw();
   }
