@@ -124,6 +124,24 @@ describe('a good build', { skip: !existsSync(engine) && `engine not built (${eng
     assert.doesNotMatch(plain, /as="font"/);
   });
 
+  test('each page with widgets loads an entry of its own, with its chunks preloaded; a page without none', async () => {
+    const scripts = (html) => [...html.matchAll(/<script type="module"(?: async)? src="([^"]+)">/g)].map((m) => m[1]);
+    const lesson = await readFile(path.join(out, 'lessons/what-is-a-derivative.html'), 'utf8');
+    assert.deepEqual(scripts(lesson), ['../assets/site.js', '../assets/page-lesson-what-is-a-derivative.js']);
+    const entry = await readFile(path.join(out, 'assets/page-lesson-what-is-a-derivative.js'), 'utf8');
+    const preloads = [...lesson.matchAll(/<link rel="modulepreload" href="\.\.\/assets\/([^"]+)">/g)].map((m) => m[1]);
+    // The entry's own imports are among the preloads (and so are the engine and the chunks those import).
+    const imports = [...entry.matchAll(/(?:\bimport|\bfrom)\s*"\.\/([^"]+\.js)"/g)].map((m) => m[1]);
+    assert.ok(imports.length > 0, entry);
+    for (const i of imports) assert.ok(preloads.includes(i), `${i} not preloaded: ${preloads}`);
+    assert.ok(preloads.includes('gradlab-engine.mjs'));
+    for (const p of preloads) assert.ok(existsSync(path.join(out, 'assets', p)), p);
+    // No widget on the widget reference: no widget code, no engine preload.
+    const authoring = await readFile(path.join(out, 'authoring.html'), 'utf8');
+    assert.deepEqual(scripts(authoring), ['assets/site.js']);
+    assert.doesNotMatch(authoring, /<link rel="(?:modulepreload|preload)" href="[^"]*\.(?:js|mjs|wasm)"/);
+  });
+
   test('every local link and asset exists (404-free)', async () => {
     const missing = [];
     for (const file of htmlFiles) {

@@ -316,6 +316,9 @@ describe('lessons: derivatives, partial derivatives, gradient descent', () => {
     close(res.p[1], 2, 0.1, 'start y from the click');
     assert.equal(res.steps, 0);
     await w.getByRole('button', { name: 'Run' }).press('Enter');
+    // The status readout still says "converged" (the first run's) until the next frame draws
+    // the restarted run: wait for the new run itself to converge.
+    await page.waitForFunction((el) => el.steps > 0 && el.minimumFound !== null, await w.elementHandle(), { timeout: 20000 });
     await waitStatus(/^converged$/);
     assert.equal((await w.evaluate((el) => el.minimumFound)).global, true, 'from (2, 2): the deepest well');
 

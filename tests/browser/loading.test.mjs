@@ -1,8 +1,9 @@
 // How a page loads (README "Performance" → "Interaction budget"): widgets in view are set up
 // first and the rest follow without any scrolling; a widget still loading says so and offers no
 // control; lesson sections off screen (content-visibility: auto) still hold working widgets and
-// keyboard-reachable wide equations; the math's main fonts are preloaded and used; the service
-// worker is registered only after the load event.
+// keyboard-reachable wide equations; the math's main fonts are preloaded and used; a lesson loads
+// only its own widgets' code, and says so in each widget's box when that code does not arrive;
+// the service worker is registered only after the load event.
 // No timing is asserted: each test waits on conditions, and the engine is held back explicitly
 // where the order of events matters.
 
@@ -20,6 +21,14 @@ const ORDER_PAGE = fixturePage(`${allWidgetsHtml()}
 ${FILLER}
 <section id="target"><h2>Target</h2><gradlab-descent-curve id="target-widget"></gradlab-descent-curve></section>`);
 
+// A long run of text, then two widgets, the one whose class is defined second first: the bundle of
+// every widget these pages load (gradlab-widgets.js, as embedders do) defines the classes in
+// alphabetical order (web/widgets/index.js), exam-score's before exam-step's.
+const LATE_PAGES = {
+  'late-exam.html': fixturePage(`${FILLER}\n<gradlab-exam-step></gradlab-exam-step>\n<gradlab-exam-score></gradlab-exam-score>`),
+  'late-backprop.html': fixturePage(`${FILLER}\n<gradlab-backprop-steps></gradlab-backprop-steps>\n<gradlab-backprop-net></gradlab-backprop-net>`),
+};
+
 /** Records the order of `gradlab-ready` events (by id, or tag) in window.__readyOrder. */
 function recordReadyOrder() {
   window.__readyOrder = [];
@@ -34,7 +43,7 @@ describe('loading order and lazy parts of the page', () => {
   let browser;
   before(async () => {
     site = await startSite();
-    fixtures = await startFixtureSite({ 'order.html': ORDER_PAGE });
+    fixtures = await startFixtureSite({ 'order.html': ORDER_PAGE, ...LATE_PAGES });
     browser = await launchBrowser();
   });
   after(async () => {
@@ -90,13 +99,13 @@ describe('loading order and lazy parts of the page', () => {
   });
 
   test('with no widget in view, the widgets are set up in the order of the page', async () => {
-    // Each lesson's two widgets are far below the first screen, and in both pages the second
-    // one's class is defined first (the bundle registers them alphabetically).
-    for (const [lesson, expected] of [['exam-score', ['gradlab-exam-step', 'gradlab-exam-score']],
-      ['backpropagation', ['gradlab-backprop-steps', 'gradlab-backprop-net']]]) {
+    // Both widgets far below the first screen, the second one's class defined first (LATE_PAGES).
+    // (A lesson's own entry imports its widgets in the order of the page; other pages may not.)
+    for (const [lesson, expected] of [['late-exam.html', ['gradlab-exam-step', 'gradlab-exam-score']],
+      ['late-backprop.html', ['gradlab-backprop-steps', 'gradlab-backprop-net']]]) {
       const page = await browser.context.newPage();
       await page.addInitScript(recordReadyOrder);
-      await page.goto(`${site.url}lessons/${lesson}.html`);
+      await page.goto(`${fixtures.url}${lesson}`);
       await waitForWidgets(page, 60000);
       const { order, tops, height } = await page.evaluate(() => ({
         order: window.__readyOrder,
@@ -173,6 +182,66 @@ describe('loading order and lazy parts of the page', () => {
     assert.ok(seen.loaded.includes('KaTeX_Main normal'), String(seen.loaded));
     assert.ok(seen.loaded.includes('KaTeX_Math italic'), String(seen.loaded));
     await page.close();
+  });
+
+  test('a lesson loads the code of its own widgets only: its entry and the chunks it preloads, each once', async () => {
+    for (const [slug, own, other] of [['optimizers', ['gradlab-optim-race'], 'gradlab-exam-score'],
+      ['backpropagation', ['gradlab-backprop-steps', 'gradlab-backprop-net'], 'gradlab-optim-race']]) {
+      const { page, problems } = await openPage(browser, `${site.url}lessons/${slug}.html`);
+      await waitForWidgets(page);
+      const seen = await page.evaluate(({ own, other }) => {
+        const name = (url) => new URL(url, location.href).pathname.split('/').pop();
+        return {
+          entry: [...document.querySelectorAll('script[type=module][src*="/page-"]')].map((s) => name(s.src)),
+          preloaded: [...document.querySelectorAll('link[rel=modulepreload]')].map((l) => name(l.href)),
+          fetched: performance.getEntriesByType('resource').map((e) => name(e.name))
+            .filter((n) => /\.(m?js)$/.test(n) && n !== 'site.js' && n !== 'sw.js'),
+          defined: own.map((tag) => Boolean(customElements.get(tag))),
+          otherDefined: Boolean(customElements.get(other)),
+        };
+      }, { own, other });
+      assert.deepEqual(seen.entry, [`page-lesson-${slug}.js`]);
+      // Every module the page runs was preloaded from <head> (no import found only after its
+      // importer arrived), each fetched once; the bundle of every widget is not among them.
+      assert.deepEqual([...seen.fetched].sort(), [...seen.entry, ...seen.preloaded].sort(), slug);
+      assert.ok(seen.preloaded.includes('gradlab-engine.mjs'));
+      assert.ok(!seen.fetched.includes('gradlab-widgets.js'));
+      assert.deepEqual(seen.defined, own.map(() => true), slug);
+      assert.equal(seen.otherDefined, false, `${slug} defined ${other}, a widget it does not use`);
+      assertNoProblems(problems, slug);
+      await page.close();
+    }
+  });
+
+  test('a widget whose code does not arrive says so, and "Load the page again" brings it back', async () => {
+    // A server of its own: a new origin, where no earlier test's service worker answers requests
+    // (page.route does not see what a service worker serves).
+    const own = await startSite();
+    try {
+      const page = await browser.context.newPage();
+      const url = `${own.url}lessons/backpropagation.html`;
+      // One chunk of the page's widget code fails to download.
+      const chunk = await (await fetch(url)).text().then((html) => /modulepreload" href="\.\.\/assets\/(chunk-[^"]+)"/.exec(html)[1]);
+      const blocked = `**/assets/${chunk}`;
+      await page.route(blocked, (route) => route.abort());
+      await page.goto(url, { waitUntil: 'load' });
+      const boxes = page.locator('gradlab-backprop-steps .widget-load-error, gradlab-backprop-net .widget-load-error');
+      await boxes.first().waitFor();
+      assert.equal(await boxes.count(), 2);
+      for (const box of await boxes.all()) {
+        assert.equal(await box.getAttribute('role'), 'alert');
+        assert.match(await box.textContent(), /could not be loaded/);
+      }
+      // The way out: with the file back, the button loads the page again and the widgets work.
+      await page.unroute(blocked);
+      await Promise.all([page.waitForEvent('load'),
+        page.locator('gradlab-backprop-steps').getByRole('button', { name: 'Load the page again' }).click()]);
+      await waitForWidgets(page);
+      assert.equal(await page.locator('.widget-load-error').count(), 0);
+      await page.close();
+    } finally {
+      await own.close();
+    }
   });
 
   test('the service worker is registered after the load event', async () => {

@@ -145,6 +145,10 @@ describe('offline and static hosting', () => {
       assert.doesNotMatch(html, /assets\/gradlab-engine/);
       const assets = await readdir(path.join(out, 'assets'));
       assert.deepEqual(assets.filter((f) => f.startsWith('gradlab-engine')), []);
+      // A page's own module entry and its chunks give way to the one classic bundle.
+      assert.match(html, /<script defer src="\.\.\/assets\/gradlab-widgets\.js"><\/script>/);
+      assert.doesNotMatch(html, /modulepreload|assets\/(page|chunk)-/);
+      assert.deepEqual(assets.filter((f) => /^(page|chunk)-/.test(f)), []);
       const { page, problems } = await openPage(browser, pathToFileURL(path.join(out, 'index.html')).href);
       await waitForWidgets(page, 30000);
       await page.locator('a[href="lessons/exam-score.html"]').first().click();

@@ -9,7 +9,9 @@
 // Chart.js, the engine loader, the engine module and its wasm (esbuild's binary loader inlines
 // dist/assets/gradlab-engine.wasm as base64, handed to loadEngine as wasmBinary, so nothing is
 // fetched and the glue's import.meta is never used). The pages load it and assets/site.js with
-// <script defer> instead of <script type="module">, and lose the engine and font preload links.
+// <script defer> instead of <script type="module"> (a page's own entry, assets/page-<page>.js,
+// becomes this one bundle; the chunks it shares are left out), and lose the module, engine and
+// font preload links.
 // Links are already relative and end in .html. No service worker, no top-level
 // gradlab-widgets.js (both need http).
 
@@ -70,7 +72,8 @@ export async function buildPortable({ dist, out }) {
     recursive: true,
     filter: (src) => {
       const rel = path.relative(dist, src).split(path.sep).join('/');
-      return !SKIP.has(rel) && !rel.endsWith('.map');
+      // A page's entry module and the chunks it shares: the classic bundle below replaces them.
+      return !SKIP.has(rel) && !rel.endsWith('.map') && !/^assets\/(page|chunk)-[^/]+$/.test(rel);
     },
   });
   const engine = path.join(dist, 'assets/gradlab-engine.mjs');
@@ -93,8 +96,12 @@ loadEngine({ factory: createGradlabEngine, wasmBinary });
   for (const file of await htmlFiles(out)) {
     const html = await readFile(file, 'utf8');
     const classic = html
+      // A page's own widget entry (assets/page-….js) becomes the classic bundle of every widget.
+      .replace(/<script type="module"(?: async)? src="([^"]*)assets\/page-[^"]+"><\/script>/g,
+        '<script defer src="$1assets/gradlab-widgets.js"></script>')
       .replace(/<script type="module"(?: async)? src="([^"]+)"><\/script>/g, '<script defer src="$1"></script>')
-      .replace(/<link rel="(?:modulepreload|preload)" href="[^"]*gradlab-engine\.[^"]*"[^>]*>\n?/g, '')
+      .replace(/<link rel="modulepreload" href="[^"]*"[^>]*>\n?/g, '')
+      .replace(/<link rel="preload" href="[^"]*gradlab-engine\.[^"]*"[^>]*>\n?/g, '')
       // A font preload is a CORS request, which file:// refuses (the stylesheet's own font loads work).
       .replace(/<link rel="preload" href="[^"]*" as="font"[^>]*>\n?/g, '');
     await writeFile(file, classic);

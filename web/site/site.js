@@ -145,6 +145,33 @@ const page = document.body.dataset.page;
 if (page === 'home') initHome();
 else if (page === 'lesson') initLesson(document.body.dataset.slug);
 
+// A widget whose code did not arrive (offline without the service worker yet, a file missing
+// from a half-finished upload, a page kept from before the site was updated) would stay an empty
+// box. The widget script is a module loaded before the load event, and once it has run every
+// widget of the page is defined: any gradlab-* element still undefined then never will be. Each
+// says so, with a button to load the page again.
+function reportUndefinedWidgets() {
+  const missing = [...document.querySelectorAll(':not(:defined)')]
+    .filter((el) => el.localName.startsWith('gradlab-'));
+  for (const el of missing) {
+    const message = document.createElement('p');
+    message.textContent = 'This interactive figure could not be loaded: a file it needs did not ' +
+      'download. Check the connection, then load the page again.';
+    const reload = document.createElement('button');
+    reload.type = 'button';
+    reload.className = 'button button-quiet';
+    reload.textContent = 'Load the page again';
+    reload.addEventListener('click', () => location.reload());
+    const box = document.createElement('div');
+    box.className = 'widget-load-error';
+    box.setAttribute('role', 'alert');
+    box.append(message, reload);
+    el.append(box);
+  }
+}
+if (document.readyState === 'complete') reportUndefinedWidgets();
+else window.addEventListener('load', reportUndefinedWidgets, { once: true });
+
 // Offline: the service worker (dist/sw.js, written by the build) precaches the whole site. Its
 // scope is the site's root folder, found from this script's own URL, so sub-path hosting works.
 // Not on file:// (the portable build has no worker) nor where service workers are unavailable.

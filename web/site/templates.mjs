@@ -31,7 +31,24 @@ export function mathFontPreloads(body, root) {
     'as="font" type="font/woff2" crossorigin>').join('');
 }
 
-function head({ title, description, root, widgets = true, fonts = '' }) {
+// Where a page's widget scripts go: build.mjs replaces the marker once the widget code is bundled
+// (widgetScripts below), since what a page loads depends on the widgets found in its HTML.
+export const WIDGET_SCRIPTS = '<!--gradlab:widget-scripts-->';
+
+/**
+ * The <head> tags that load a page's widgets: its own entry module (assets/page-<page>.js, the
+ * modules of the widgets it uses), a modulepreload for each chunk that entry imports directly or
+ * indirectly (fetched and compiled together instead of one level of imports after the other),
+ * and the engine preloads. Nothing for a page without widgets.
+ */
+export function widgetScripts(root, { entry, chunks }) {
+  if (!entry) return '';
+  return [`<script type="module" async src="${root}assets/${entry}"></script>`,
+    ...chunks.map((c) => `<link rel="modulepreload" href="${root}assets/${c}">`),
+    enginePreloads(root)].join('\n');
+}
+
+function head({ title, description, root, fonts = '' }) {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -45,7 +62,7 @@ function head({ title, description, root, widgets = true, fonts = '' }) {
 <link rel="stylesheet" href="${root}assets/math.css">
 <link rel="stylesheet" href="${root}assets/site.css">
 <script type="module" src="${root}assets/site.js"></script>
-<script type="module" async src="${root}assets/gradlab-widgets.js"></script>${widgets ? `\n${enginePreloads(root)}` : ''}
+${WIDGET_SCRIPTS}
 </head>`;
 }
 
@@ -224,7 +241,7 @@ export function authoringPage({ widgets }) {
       ${table}
     </section>`;
   }).join('\n    ');
-  return `${head({ title: 'Widget reference — Gradlab', description: 'Every Gradlab widget tag and its attributes.', root, widgets: false })}
+  return `${head({ title: 'Widget reference — Gradlab', description: 'Every Gradlab widget tag and its attributes.', root })}
 <body data-page="authoring">
 ${siteHeader(root, 'authoring')}
 <main id="main" tabindex="-1">

@@ -118,8 +118,8 @@ async function pumpSetups() {
       return;
     }
     while (setupQueue.length) {
-      // The queue fills in the order the widgets' classes were defined (alphabetical in the site
-      // bundle: exam-score's before exam-step's), not the order of the page.
+      // The queue fills in the order the widgets' classes were defined, not the order of the page
+      // (gradlab-widgets.js defines them alphabetically: exam-score's before exam-step's).
       setupQueue.sort(inDocumentOrder);
       let i = setupQueue.findIndex((entry) => entry.widget._visible);
       // None in view (on most lessons the first widget is below the fold): the first one in the
