@@ -103,6 +103,10 @@ describe('lessons: backpropagation, attribution', () => {
     await forward.focus();
     for (let i = 0; i < 4; i += 1) await page.keyboard.press('Enter');
     assert.equal(await w.evaluate((el) => el.forwardShown), 4);
+    // At once after the last press, not a frame later; the focus moves on to Backward.
+    assert.deepEqual(await w.evaluate((el) => [
+      [...el.shadowRoot.querySelectorAll('button')].find((b) => b.textContent === 'Forward: next node').disabled,
+      el.shadowRoot.activeElement?.textContent]), [true, 'Backward: next gradient']);
     assert.equal(await forward.isDisabled(), true);
     const values = await w.evaluate((el) => el.values);
     close(values.a, 1, 1e-12, 'a');
@@ -112,6 +116,7 @@ describe('lessons: backpropagation, attribution', () => {
     // Mouse: Backward eight times; each press adds one line.
     for (let i = 0; i < 8; i += 1) await backward.click();
     assert.equal(await w.evaluate((el) => el.backwardShown), 8);
+    await frames(page); // the lines are written at the next drawn frame
     const lines = await w.locator('.bs-steps li').allTextContents();
     assert.equal(lines.length, 12);
     assert.match(lines[4], /Start at the loss/);
@@ -158,6 +163,7 @@ describe('lessons: backpropagation, attribution', () => {
 
     // One training step with η = 0.1: the lesson's new parameters and loss.
     await w.getByRole('button', { name: /Take a training step/ }).click();
+    await frames(page);
     const p = await w.evaluate((el) => el.parameters);
     close(p.w1, 0.464120, 5e-7, 'w1 after the step');
     close(p.b1, -0.017940, 5e-7, 'b1 after the step');

@@ -112,7 +112,8 @@ export class BackpropSteps extends GradlabWidget {
           .map((c) => h('th', { scope: 'col' }, c)))),
         this.tbody)),
       h('div', { class: 'bs-buttons' },
-        this.button({ label: `Take a training step (η = ${a['learning-rate']})`, onClick: () => this.trainStep() }),
+        this.trainButton = this.button({ label: `Take a training step (η = ${a['learning-rate']})`,
+          onClick: () => this.trainStep() }),
         this.button({ label: 'Reset', onClick: () => this.reset() })),
       this.stepNote,
     );
@@ -165,9 +166,28 @@ export class BackpropSteps extends GradlabWidget {
       const [up, down] = g.sweep(id[k], [s.p[k] + hh, s.p[k] - hh], id.loss);
       s.fd[k] = (up - down) / (2 * hh);
     }
+    this._syncButtons();
     this.requestDraw();
     this.emit('gradlab-change', { parameters: { ...s.p }, loss: s.values.loss, gradients: this.gradients,
       forwardShown: s.fwd, backwardShown: s.bwd });
+  }
+
+  /**
+   * Which of Forward and Backward can be pressed follows the state at once, not at the next
+   * drawn frame, so a press right after the last step never meets a button that is still on. A
+   * button that switches itself off while focused hands the focus on to the next thing to press
+   * (Forward → Backward → the training step) rather than dropping it to the page.
+   */
+  _syncButtons() {
+    const s = this.state;
+    const focused = this.shadowRoot.activeElement;
+    this.fwdButton.disabled = s.fwd >= FORWARD.length;
+    this.bwdButton.disabled = s.fwd < FORWARD.length || s.bwd >= BACKWARD.length;
+    if (focused === this.fwdButton && this.fwdButton.disabled) {
+      (this.bwdButton.disabled ? this.trainButton : this.bwdButton).focus();
+    } else if (focused === this.bwdButton && this.bwdButton.disabled) {
+      (this.fwdButton.disabled ? this.trainButton : this.fwdButton).focus();
+    }
   }
 
   forwardStep() {
@@ -277,8 +297,6 @@ export class BackpropSteps extends GradlabWidget {
     for (let i = 0; i < s.fwd; i += 1) lines.push(`Forward: ${fwdText[FORWARD[i]]}`);
     for (let i = 0; i < s.bwd; i += 1) lines.push(`Backward: ${bwdText[BACKWARD[i]]}`);
     morph(this.steps, lines.map((t) => h('li', {}, t)));
-    this.fwdButton.disabled = s.fwd >= FORWARD.length;
-    this.bwdButton.disabled = s.fwd < FORWARD.length || s.bwd >= BACKWARD.length;
     morph(this.tbody, PARAMS.map((k) => h('tr', {},
       h('th', { scope: 'row' }, SUBS[k]), h('td', {}, f6(s.p[k])),
       h('td', {}, shownB(k) ? f6(gr[k]) : '?'), h('td', {}, f6(s.fd[k])))));
