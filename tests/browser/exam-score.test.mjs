@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  assertNoProblems, expectNoBadNumbers, launchBrowser, openPage, startSite, waitForWidgets, widgetShot,
+  assertNoProblems, dragRange, expectNoBadNumbers, frames, launchBrowser, openPage, startSite, waitForWidgets, widgetShot,
 } from './helpers.mjs';
 
 /** "−40" -> -40 (widgets print a real minus sign). */
@@ -26,15 +26,6 @@ export function slider(widget, label) {
     range: widget.getByRole('slider', { name: label, exact: true }),
     number: widget.getByRole('spinbutton', { name: `${label}, exact value`, exact: true }),
   };
-}
-
-/** Drag a range input's thumb with the mouse from its centre to `fraction` of its width. */
-export async function dragRange(page, range, fraction) {
-  const box = await range.boundingBox();
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * fraction, box.y + box.height / 2, { steps: 8 });
-  await page.mouse.up();
 }
 
 /** Page coordinates of a data point (x, y) on one of the widget's Chart.js charts. */
@@ -192,6 +183,7 @@ describe('exam-score lesson widgets', () => {
     await weight.range.focus();
     await page.keyboard.press('ArrowRight');
     close(await w.evaluate((el) => el.weight), start + 0.1, 1e-9, 'W after ArrowRight');
+    await frames(page); // the readouts are written at the next drawn frame
     const data = await w.evaluate((el) => el.data);
     const shown = num(await readout(w, 'Loss L (mean squared error)').textContent());
     close(shown, mse(data, start + 0.1, await w.evaluate((el) => el.bias)).loss, 1e-4, 'loss readout');

@@ -288,6 +288,19 @@ export async function widgetShot(widget, name) {
   await widget.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
 }
 
+/**
+ * Drag a range input's thumb with the real mouse from its middle to `fraction` of its width, then
+ * wait for the frame that draws the result (widgets write their readouts in draw()).
+ */
+export async function dragRange(page, range, fraction) {
+  const box = await range.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * fraction, box.y + box.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await frames(page);
+}
+
 /** Resolve after `n` animation frames of the page (a condition, unlike a fixed sleep). */
 export async function frames(page, n = 2) {
   await page.evaluate((k) => new Promise((resolve) => {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  assertNoProblems, checkPage, close, expectNoBadNumbers, openPage, readout, screenshot, shown,
+  assertNoProblems, checkPage, close, expectNoBadNumbers, frames, openPage, readout, screenshot, shown,
   waitForWidgets, widgetShot, withSiteAndBrowser,
 } from './helpers.mjs';
 
@@ -214,7 +214,7 @@ describe('lessons: derivatives, partial derivatives, gradient descent', () => {
     close((await w.evaluate((el) => el.weights))[2], clicked.w[2] + 0.14, 0.006, 'w₃ after ArrowUp on the map');
     // Another pair of axes.
     await w.getByLabel('Heat map over').selectOption('w1-w2');
-    await page.waitForTimeout(100);
+    await frames(page);
     assert.match(await canvas.getAttribute('aria-label'), /loss over w₁ .* and w₂/);
     await widgetShot(w, 'widget-partials-gradient-w1-w2');
     await w.getByRole('button', { name: 'Reset' }).click();

@@ -109,6 +109,7 @@ describe('lessons: loss functions, chain rule, linear regression in code', () =>
     await w.getByRole('button', { name: 'Reset' }).click();
     assert.equal(await w.evaluate((el) => el.kind), 'mse');
     await w.getByLabel(/Add an outlier/).check();
+    await frames(page); // the rows, the sum and the chart are written at the next drawn frame
     const four = { p: [2.5, 3.1, 4.8, 3], y: [3, 3, 5, 13] };
     const losses = await w.evaluate((el) => el.losses);
     close(losses.mse, mse(four.p, four.y), 1e-9, 'MSE with the outlier');
@@ -131,6 +132,7 @@ describe('lessons: loss functions, chain rule, linear regression in code', () =>
     }
     await widgetShot(w, 'widget-loss-compare-outlier');
     await w.getByRole('button', { name: 'Reset' }).click();
+    await frames(page);
     assert.equal(await w.locator('tbody tr').count(), 3);
     close(await w.evaluate((el) => el.loss), 0.1, 1e-12, 'MSE after reset');
     await frames(page, 2);
@@ -179,6 +181,7 @@ describe('lessons: loss functions, chain rule, linear regression in code', () =>
     close(step.to, sigmoid(z1), 1e-12, 'p after a step');
     close(step.lossAfter, -Math.log(sigmoid(z1)), 1e-12, 'loss after a step');
     assert.ok(step.to > 2 * 0.1, `one step from 0.1 more than doubles p (got ${step.to})`);
+    await frames(page);
     assert.match(await ce.locator('.ce-step').textContent(), /p goes from 0\.1 to 0\.21463/);
 
     // Keyboard on the p slider: from 0.8, three steps of 0.01 up.
@@ -278,6 +281,7 @@ describe('lessons: loss functions, chain rule, linear regression in code', () =>
     s = await at();
     close(s.w, 0.5 + 0.1 * 0.3932238664829637, 1e-12, 'W after the lesson step');
     close(s.loss, neuron(s.w, 2).loss, 1e-12, 'loss after the lesson step');
+    await frames(page);
     assert.match(await w.locator('.cg-panel').nth(1).textContent(), /= 0\.539322.*Loss 0\.268941 → 0\.253763 \(down\)/);
     assert.deepEqual(await w.evaluate((el) => el.steps.length), 2);
     await widgetShot(w, 'widget-chain-graph-step');
@@ -292,6 +296,7 @@ describe('lessons: loss functions, chain rule, linear regression in code', () =>
     close(s.fd, fd, 1e-12, 'central difference with h = 0.1');
     close(s.rel, Math.abs(s.grad - fd) / Math.abs(s.grad), 1e-12, 'relative error with h = 0.1');
     assert.ok(s.rel > 1e-4);
+    await frames(page);
     assert.match(await w.locator('.cg-panel').first().textContent(), /Differs/);
 
     // Removed and put back: the engine graph is released and rebuilt, the numbers come back.

@@ -334,7 +334,8 @@ describe('lessons: backpropagation, attribution', () => {
       };
       const start = Number(range.value);
       const out = [await moveTo(start + 1), await moveTo(start)];
-      await new Promise((r) => setTimeout(r, 700));
+      await new Promise((r) => setTimeout(r, 700)); // past settled() (500 ms after the last move)
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))); // and its redraw
       out.push(grid());
       return out;
     });
@@ -378,7 +379,7 @@ describe('lessons: backpropagation, attribution', () => {
     const sigRatio = sig.norms[0] / sig.norms[4];
     assert.ok(sigRatio < 0.01, `sigmoid: first/last layer gradient ${sigRatio} (${sig.norms})`);
     // The numbers next to the bars.
-    await page.waitForTimeout(100);
+    await frames(page);
     const text = await w.locator('.bn-norms').textContent();
     assert.match(text, /‖∂L\/∂W₁‖ = .*‖∂L\/∂W₅‖ = /);
     assert.match(text, /first layer's gradient is/);

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  assertNoProblems, expectNoBadNumbers, frames, launchBrowser, openPage, startSite, waitForWidgets, widgetShot,
+  assertNoProblems, dragRange, expectNoBadNumbers, frames, launchBrowser, openPage, startSite, waitForWidgets, widgetShot,
 } from './helpers.mjs';
 
 const num = (text) => Number(String(text).replace(/\u2212/g, '-').replace(/[^\d.eE+-]/g, ''));
@@ -27,13 +27,6 @@ function slider(widget, label) {
   };
 }
 
-async function dragRange(page, range, fraction) {
-  const box = await range.boundingBox();
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * fraction, box.y + box.height / 2, { steps: 8 });
-  await page.mouse.up();
-}
 
 async function waitText(locator, expected, timeout = 3000) {
   const startedAt = Date.now();

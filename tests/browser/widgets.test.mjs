@@ -60,9 +60,10 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
     }
     assert.match(labels[0][1], /lowest loss [^;]+ near x = 0\.99\d*, y = 0\.98\d*/);
     assert.match(labels[1][1], /Loss over steps \(log scale\): loss \d/);
-    // the hidden table appears after the throttle delay
-    await page.waitForTimeout(700);
-    const rows = await harness().locator('figcaption table tr').count();
+    // the hidden table appears after the throttle delay (500 ms): poll for it
+    const tableRows = () => harness().locator('figcaption table tr').count();
+    for (let i = 0; i < 100 && await tableRows() <= 4; i += 1) await page.waitForTimeout(50);
+    const rows = await tableRows();
     assert.ok(rows > 4, `only ${rows} table rows`);
     // NaN passed to a readout is shown as a dash
     assert.equal(await harness().locator('.gl-readout output').nth(1).textContent(), '—');
