@@ -38,7 +38,9 @@
 //   --no-load             skip the cold-load / bytes part (faster when iterating on latency)
 //   --no-latency          skip the slider moves (faster when iterating on loading)
 //   --no-drag             skip the second latency measure, trusted mouse drags (see prepareDrag)
-// Results: printed as Markdown, saved to test-output/bench/interaction-latest.{json,md}.
+// Results: printed as Markdown, saved to test-output/bench/interaction-latest.{json,md}; the progress log
+// also gives each slider's own drag numbers (dragPerSlider in the JSON): which slider sets a widget's p95;
+// GRADLAB_BENCH_SPIKES=1 also lists each drag's moves over 10 ms (#index: produced / work).
 
 import fs from 'node:fs';
 import http from 'node:http';
@@ -274,11 +276,14 @@ async function measureSlider({ index, rangeIndex, moves }) {
  * (The Event Timing API cannot serve here: Chromium reports no PerformanceEventTiming entry for
  * the `input` events of a drag, only for discrete events such as pointerdown and click.)
  */
-function prepareDrag({ index, rangeIndex }) {
+async function prepareDrag({ index, rangeIndex }) {
   window.__gl.stop = true;
   const els = [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('gradlab-'));
   const input = els[index].shadowRoot.querySelectorAll('input[type=range]')[rangeIndex];
   input.scrollIntoView({ block: 'center', behavior: 'instant' });
+  // The frames that show the scrolled page are the bench's doing, not the slider's: let them
+  // pass before the drag starts (as measureSlider does), or the first move's frame carries them.
+  for (let k = 0; k < 3; k += 1) await new Promise((resolve) => requestAnimationFrame(resolve));
   const frame = () => new Promise((resolve) => requestAnimationFrame((ts) => resolve({ t: performance.now(), ts })));
   const frameDone = () => new Promise((resolve) => requestAnimationFrame((ts) => {
     const t = performance.now();
@@ -327,7 +332,10 @@ function prepareDrag({ index, rangeIndex }) {
     for (const chart of wrapped) delete chart.update;
   };
   const r = input.getBoundingClientRect();
-  return { x: r.left, y: r.top + r.height / 2, width: r.width, disabled: input.disabled };
+  const min = Number(input.min || 0);
+  const max = Number(input.max || 100);
+  const thumb = max > min ? (Number(input.value) - min) / (max - min) : 0;
+  return { x: r.left, y: r.top + r.height / 2, width: r.width, thumb, disabled: input.disabled };
 }
 
 /** Waits (at most 100 ms) until the drag has seen `count` input events, then for their frames. */
@@ -358,11 +366,12 @@ async function dragSlider(page, { index, rangeIndex, moves }) {
   if (track.disabled || !(track.width > 0)) return { work: [], produced: [], painted: [], relayouts: 0 };
   // Thumb centres run from half a thumb inside either end; 8 px stays inside on every theme.
   const at = (u) => track.x + 8 + u * (track.width - 16);
-  await page.mouse.move(at(0), track.y);
+  // A hand grabs the thumb where it is (pressing there changes nothing), then sweeps.
+  await page.mouse.move(at(track.thumb), track.y);
   await page.mouse.down();
   // A move that does not change the value (the sweep's turning points) fires no input event:
   // settleDrag gives up waiting for it after 100 ms.
-  let seen = await page.evaluate(settleDrag, 1);
+  let seen = await page.evaluate(settleDrag, 0);
   for (let k = 0; k < moves; k++) {
     const phase = k % 40;
     const u = phase < 20 ? phase / 19 : (39 - phase) / 19;
@@ -508,12 +517,16 @@ async function measurePage(contexts, baseUrl, pagePath, { moves, only, load, lat
     // The same number of moves again as trusted mouse drags (see prepareDrag).
     const drag = { work: [], produced: [], painted: [] };
     let relayouts = 0;
+    const perSlider = []; // which slider's drag sets the widget's p95
     if (dragged) {
       for (let r = 0; r < ranges; r++) {
         try {
           const m = await dragSlider(page, { index: w.index, rangeIndex: r, moves: Math.ceil(moves / ranges) });
           for (const k of Object.keys(drag)) drag[k].push(...m[k]);
           relayouts += m.relayouts;
+          perSlider.push({ label: labels[r] ?? `slider ${r + 1}`, moves: m.work.length,
+            workP95: pct(m.work, 95), producedP50: pct(m.produced, 50), producedP95: pct(m.produced, 95),
+            relayouts: m.relayouts, spikes: m.produced.map((v, i) => (v > 10 ? `#${i}:${v.toFixed(1)}/w${m.work[i].toFixed(1)}` : '')).filter(Boolean).join(' ') });
         } catch (e) {
           error = error ?? `drag: ${e.message.split('\n')[0]}`;
         }
@@ -532,6 +545,7 @@ async function measurePage(contexts, baseUrl, pagePath, { moves, only, load, lat
       dragProducedP50: pct(drag.produced, 50), dragProducedP95: pct(drag.produced, 95),
       dragPaintedP50: pct(drag.painted, 50), dragPaintedP95: pct(drag.painted, 95),
       dragRelayouts: relayouts,
+      dragPerSlider: perSlider,
       error,
     };
     // Judged: the drag's frame-aligned moves; without --no-drag data, the scripted ones.
@@ -539,6 +553,10 @@ async function measurePage(contexts, baseUrl, pagePath, { moves, only, load, lat
     sliders.push(s);
     log(`  ${pagePath} ${s.widget} (${s.sliders} sliders, ${s.moves} moves): work p50 ${s.workP50.toFixed(1)} p95 ${s.workP95.toFixed(1)} ms, produced p50 ${s.producedP50.toFixed(1)} p95 ${s.producedP95.toFixed(1)} ms` +
       (s.dragMoves ? `; drag (${s.dragMoves}): work p50 ${s.dragWorkP50.toFixed(1)} p95 ${s.dragWorkP95.toFixed(1)} ms, produced p50 ${s.dragProducedP50.toFixed(1)} p95 ${s.dragProducedP95.toFixed(1)} ms, painted p95 ${s.dragPaintedP95.toFixed(1)} ms, ${s.dragRelayouts} chart relayouts` : ''));
+    for (const d of perSlider) {
+      if (process.env.GRADLAB_BENCH_SPIKES && d.spikes) log(`      spikes ${d.spikes}`);
+      log(`    drag "${d.label}" (${d.moves}): work p95 ${d.workP95.toFixed(1)} ms, produced p50 ${d.producedP50.toFixed(1)} p95 ${d.producedP95.toFixed(1)} ms, ${d.relayouts} relayouts`);
+    }
   }
   await page.close();
   return { page: pagePath, loadMs: load ? median('loadMs') : null, firstInteractive: load ? firstInteractive : null,

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  checkPage, close, openPage, screenshot, waitForWidgets, widgetShot, withSiteAndBrowser,
+  checkPage, close, frames, openPage, screenshot, waitForWidgets, widgetShot, withSiteAndBrowser,
 } from './helpers.mjs';
 
 // --- independent oracles --------------------------------------------------------------------
@@ -216,15 +216,44 @@ describe('lessons: optimizers, curvature, practice', () => {
     await waitForWidgets(page);
     assert.equal((await w.evaluate((el) => el.racers.filter((r) => r.enabled).length)), 4);
 
-    // The first race on the page: SGD, momentum, Nesterov.
+    // The first race on the page: SGD, momentum, Nesterov. Removed and put back untouched, its
+    // new map shows the same picture as the old one did and is drawn all the same (what was drawn
+    // on the old chart does not count as drawn on the new one).
     const w0 = races.first();
     await w0.scrollIntoViewIfNeeded();
+    await w0.evaluate((el) => { const p = el.parentNode; const n = el.nextSibling; el.remove(); p.insertBefore(el, n); });
+    await waitForWidgets(page);
+    await frames(page);
+    assert.equal(await w0.evaluate((el) => el.map.paths.length), 3, 'paths on the rebuilt map');
     await w0.getByRole('button', { name: 'Run' }).click();
     await page.waitForFunction((el) => !el.running && el.step > 0, await w0.elementHandle(), { timeout: 30000 });
     const first = Object.fromEntries((await w0.evaluate((el) => el.racers)).map((r) => [r.id, r]));
     assert.ok(first.nesterov.reachedAt < first.momentum.reachedAt && first.momentum.reachedAt < first.sgd.reachedAt,
       `first race order: ${['nesterov', 'momentum', 'sgd'].map((id) => first[id].reachedAt)}`);
     await widgetShot(w0, 'widget-optim-race-momentum');
+
+    // A racer's setting moved restarts the race: the first move redraws both charts (every path
+    // back to the start point); the next, at step 0 still, shows the same pictures and redraws
+    // neither.
+    await w0.evaluate((el) => {
+      window.redraws = { map: 0, loss: 0 };
+      for (const [name, chart] of [['map', el.map], ['loss', el.lossChart]]) {
+        const update = chart.update.bind(chart);
+        chart.update = () => { window.redraws[name] += 1; update(); };
+      }
+    });
+    const sgdRate = w0.getByLabel('SGD: learning rate η', { exact: true });
+    await sgdRate.focus();
+    await page.keyboard.press('ArrowRight');
+    await frames(page);
+    const afterFirst = await w0.evaluate((el) => ({ ...window.redraws, points: el.map.paths.map((p) => p.xy.length / 2) }));
+    assert.deepEqual(afterFirst, { map: 1, loss: 1, points: [1, 1, 1] });
+    await page.keyboard.press('ArrowRight');
+    await frames(page);
+    assert.deepEqual(await w0.evaluate(() => window.redraws), { map: 1, loss: 1 }, 'a move at step 0 redrew a chart');
+    await w0.getByRole('button', { name: 'Step', exact: true }).click();
+    await frames(page);
+    assert.deepEqual(await w0.evaluate(() => window.redraws), { map: 2, loss: 2 }, 'a step must redraw both charts');
 
     await screenshot(page, 'lesson-optimizers-tested');
     await checkPage(page, problems, 'optimizers');

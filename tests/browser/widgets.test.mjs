@@ -169,6 +169,40 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
     assert.equal(result.limits.yLabels, 1, 'new y limits: the y labels were not drawn again');
   });
 
+  test('heatmap: a new landscape is painted straight onto the chart, the same one again from its off-screen copy, pixel for pixel', async () => {
+    const r = await inWidget(async (el) => {
+      const c = el.heat;
+      const { values, nx, ny } = c.grid;
+      const before = Array.from(values);
+      const pixels = () => Array.from(c.chart.canvas.getContext('2d').getImageData(0, 0, c.chart.canvas.width, c.chart.canvas.height).data);
+      const ctx = c.chart.ctx;
+      let copies = 0;
+      ctx.drawImage = function drawImage(image, ...rest) {
+        if (image === c._bg) copies += 1;
+        return Object.getPrototypeOf(this).drawImage.call(this, image, ...rest);
+      };
+      try {
+        c.setGrid(before.map((v, i) => before[before.length - 1 - i]), nx, ny); // a new picture
+        c.update();
+        const direct = { copies, pixels: pixels() };
+        c.update(); // the same picture: now from the off-screen copy
+        const cached = { copies, pixels: pixels() };
+        // Up to 2 of 255 apart: a pixel the image's edge covers in part is blended twice on the
+        // copy's way (into the transparent copy, then onto the chart), rounded each time.
+        let differing = 0;
+        for (let i = 0; i < direct.pixels.length; i += 1) if (Math.abs(direct.pixels[i] - cached.pixels[i]) > 2) differing += 1;
+        return { first: direct.copies, second: cached.copies, differing, size: direct.pixels.length };
+      } finally {
+        delete ctx.drawImage;
+        c.setGrid(before, nx, ny);
+        c.update();
+      }
+    });
+    assert.equal(r.first, 0, 'a new picture was copied from the off-screen canvas (painted twice)');
+    assert.equal(r.second, 1, 'the same picture again was not taken from the off-screen copy');
+    assert.equal(r.differing, 0, `${r.differing} of ${r.size} channel values differ between the two ways of painting`);
+  });
+
   test('while a slider moves, automatic axes only grow; at rest they fit the data again', async () => {
     const seen = await inWidget(async (el) => {
       const range = el.shadowRoot.querySelectorAll('input[type=range]')[1]; // Steps, 0 … 400

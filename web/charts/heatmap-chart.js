@@ -98,6 +98,7 @@ export class HeatmapChart extends BaseChart {
     this._version = 0; // bumped when the picture under the datasets changes
     this._bg = null; // the image and contours, painted once per version and chart size
     this._bgKey = '';
+    this._directKey = ''; // the picture last painted straight onto the chart
     const imagePlugin = {
       id: 'glHeatmap',
       beforeDatasetsDraw: (chart) => this._drawImage(chart),
@@ -120,6 +121,11 @@ export class HeatmapChart extends BaseChart {
     Object.assign(this.chart.options.scales.x, { min: xMin, max: xMax });
     Object.assign(this.chart.options.scales.y, { min: yMin, max: yMax });
     this._version += 1;
+  }
+
+  /** A number that changes whenever the picture under the datasets does (grid, extent). */
+  get version() {
+    return this._version;
   }
 
   /** Change the colour scale ('log' | 'linear' | 'probability'); call setGrid afterwards. */
@@ -250,11 +256,19 @@ export class HeatmapChart extends BaseChart {
 
   // The colour image and the contours change only with the grid, the extent or the chart's size,
   // while the overlay (path, point) changes on every slider move: paint them once into an
-  // off-screen canvas and copy that on each redraw.
+  // off-screen canvas and copy that on each redraw. A picture drawn for the first time is
+  // painted straight onto the chart instead: while a slider reshapes the landscape, every frame
+  // has a new one, and the off-screen copy would only add a full-canvas copy to each frame. The
+  // second frame with the same picture (only the overlay moved) makes the off-screen copy.
   _drawImage(chart) {
     if (!this.grid) return;
     const { canvas, chartArea: area } = chart;
     const key = `${canvas.width}x${canvas.height}:${area.left},${area.top},${area.width},${area.height}:${this._version}`;
+    if (key !== this._bgKey && key !== this._directKey) {
+      this._directKey = key;
+      this._paintBackground(chart.ctx, area, chart.scales);
+      return;
+    }
     if (key !== this._bgKey) {
       this._bg ??= document.createElement('canvas');
       if (this._bg.width !== canvas.width || this._bg.height !== canvas.height) {

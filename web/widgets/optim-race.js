@@ -75,6 +75,23 @@ const EXTRA = {
 const round2 = (v) => Number(v.toPrecision(2));
 
 /**
+ * Whether `parts` (numbers, strings, typed arrays) equal, value for value, the parts last
+ * recorded in `memo[slot]`; records them for next time.
+ */
+function unchanged(memo, slot, parts) {
+  const last = memo[slot];
+  memo[slot] = parts;
+  if (!last || last.length !== parts.length) return false;
+  return parts.every((p, i) => {
+    const q = last[i];
+    if (!ArrayBuffer.isView(p)) return Object.is(p, q);
+    if (!ArrayBuffer.isView(q) || q.length !== p.length) return false;
+    for (let k = 0; k < p.length; k += 1) if (!Object.is(p[k], q[k])) return false;
+    return true;
+  });
+}
+
+/**
  * Suggested settings per landscape (checked by running the engine: every racer on by default
  * converges on the bowl for κ up to 100 within the default budget).
  */
@@ -442,6 +459,7 @@ export class OptimRace extends GradlabWidget {
   setup(gl) {
     this._rowsKey = null; // the table and legend below are new (setup runs again after a reconnect)
     this._legendKey = null;
+    this._drawn = {}; // what the map and the loss chart show, as last drawn (see draw())
     this.race = this.own(new Race(gl));
     this.state = { announced: false };
 
@@ -706,30 +724,40 @@ export class OptimRace extends GradlabWidget {
     const snaps = race.racers.map((r) => race.snapshot(r, this.state.threshold));
     const on = race.racers.filter((r) => r.enabled && r.trainer);
 
-    this.map.setPoint(this.state.start[0], this.state.start[1]);
-    this.map.setPaths(on.map((r) => ({ racer: r, xy: race.trajectory(r) })));
-    this.map.update();
+    // A chart is redrawn only when what it shows changed. Moving a racer's setting restarts the
+    // race: at step 0 every path is the start point and every loss curve its first value, the
+    // same pictures as before the move, so such a move redraws neither chart.
+    const paths = on.map((r) => ({ racer: r, xy: race.trajectory(r) }));
+    const [x0, y0] = this.state.start;
+    if (!unchanged(this._drawn, 'map', [this.map.version, x0, y0, ...paths.flatMap((p) => [p.racer.id, p.xy])])) {
+      this.map.setPoint(x0, y0);
+      this.map.setPaths(paths);
+      this.map.update();
+    }
 
-    race.racers.forEach((r, i) => {
-      if (r.enabled && r.trainer) {
-        // At most ~500 points per line (a long run has thousands; the shape is the same).
-        const hist = race.history(r);
-        const stride = Math.max(1, Math.ceil(hist.length / 500));
-        if (stride === 1) this.lossChart.setSeries(i, hist);
-        else {
-          const xs = [];
-          const ys = [];
-          for (let k = 0; k < hist.length; k += stride) { xs.push(k); ys.push(hist[k]); }
-          if (xs[xs.length - 1] !== hist.length - 1) { xs.push(hist.length - 1); ys.push(hist[hist.length - 1]); }
-          this.lossChart.setSeries(i, ys, { xs });
+    const histories = race.racers.map((r) => (r.enabled && r.trainer ? race.history(r) : null));
+    if (!unchanged(this._drawn, 'loss', [this.state.landscape, ...histories.map((hs) => hs ?? 'off')])) {
+      histories.forEach((hist, i) => {
+        const dataset = this.lossChart.chart.data.datasets[i];
+        dataset.hidden = !hist;
+        if (!hist) {
+          dataset.data = [];
+          return;
         }
-        this.lossChart.chart.data.datasets[i].hidden = false;
-      } else {
-        this.lossChart.chart.data.datasets[i].data = [];
-        this.lossChart.chart.data.datasets[i].hidden = true;
-      }
-    });
-    this.lossChart.update();
+        // At most ~500 points per line (a long run has thousands; the shape is the same).
+        const stride = Math.max(1, Math.ceil(hist.length / 500));
+        if (stride === 1) {
+          this.lossChart.setSeries(i, hist);
+          return;
+        }
+        const xs = [];
+        const ys = [];
+        for (let k = 0; k < hist.length; k += stride) { xs.push(k); ys.push(hist[k]); }
+        if (xs[xs.length - 1] !== hist.length - 1) { xs.push(hist.length - 1); ys.push(hist[hist.length - 1]); }
+        this.lossChart.setSeries(i, ys, { xs });
+      });
+      this.lossChart.update();
+    }
 
     this.startReadout.text(`(${num(this.state.start[0])}, ${num(this.state.start[1])})`);
     const legendKey = snaps.map((x) => `${x.enabled}:${x.status}`).join();
