@@ -46,7 +46,7 @@
 // Methods: predict(rows) -> probabilities for an array of [hours, sleep, tests] rows (the
 //   model's prediction function, for checks); setInput([hours, sleep, tests]); reset().
 
-import { GradlabWidget, h } from './base.js';
+import { GradlabWidget, h, setText } from './base.js';
 import { COLORS, niceLimits } from '../charts/index.js';
 import { BarChart } from './backprop-charts.js';
 import { fmt } from './exam-math.js';
@@ -312,15 +312,14 @@ export class AttributionExplorer extends GradlabWidget {
     this.out.p.set(s.p);
     this.out.base.set(s.pBase);
     this.out.diff.set(s.p - s.pBase);
-    const write = (node, text) => { if (node.textContent !== text) node.textContent = text; };
-    write(this.verdict, `The model says: ${s.p >= 0.5 ? 'pass' : 'fail'} (p = ${num(s.p)}).`);
+    setText(this.verdict, `The model says: ${s.p >= 0.5 ? 'pass' : 'fail'} (p = ${num(s.p)}).`);
     FEATURES.forEach((f, j) => {
-      [s.x[j], base[j], s.grad[j], s.fd[j], s.gxi[j], s.ig[j]].forEach((v, k) => write(this.cells[j][k], num(v)));
+      [s.x[j], base[j], s.grad[j], s.fd[j], s.gxi[j], s.ig[j]].forEach((v, k) => setText(this.cells[j][k], num(v)));
     });
     const sum = (v) => v.reduce((a, b) => a + b, 0);
-    write(this.sumCells[0], num(sum(s.gxi)));
-    write(this.sumCells[1], num(sum(s.ig)));
-    write(this.sum, `Integrated gradients add up to ${num(sum(s.ig))}; p − p(baseline) = ${num(s.p - s.pBase)}. ` +
+    setText(this.sumCells[0], num(sum(s.gxi)));
+    setText(this.sumCells[1], num(sum(s.ig)));
+    setText(this.sum, `Integrated gradients add up to ${num(sum(s.ig))}; p − p(baseline) = ${num(s.p - s.pBase)}. ` +
       `Gradient × change adds up to ${num(sum(s.gxi))}` +
       (Math.abs(sum(s.gxi) - (s.p - s.pBase)) > 0.05 ? ', which is not the difference: the gradient only describes small changes.' : '.'));
     this.gradChart.setValues(0, s.grad);

@@ -47,7 +47,7 @@
 // Methods: step(n = 1), run(), pause(), reset(), chooseWeight(input, neuron) (0-based),
 //   chooseExample(index) (0-based).
 
-import { GradlabWidget, h } from './base.js';
+import { GradlabWidget, h, setAttr, setText } from './base.js';
 import { LineChart, COLORS } from '../charts/index.js';
 import { BarChart, BoundaryChart } from './backprop-charts.js';
 import { fmt } from './exam-math.js';
@@ -326,8 +326,8 @@ export class BackpropNet extends GradlabWidget {
 
   run() {
     if (this.finished) return;
-    this.runButton.textContent = 'Pause';
-    this.runButton.setAttribute('aria-pressed', 'true');
+    setText(this.runButton, 'Pause');
+    setAttr(this.runButton, 'aria-pressed', 'true');
     this.startLoop(() => {
       const k = this.reducedMotion ? 50 : this.attrs['steps-per-frame'];
       this.trainer.run(k);
@@ -348,8 +348,8 @@ export class BackpropNet extends GradlabWidget {
 
   _runLabel() {
     if (!this.runButton) return;
-    this.runButton.textContent = 'Run';
-    this.runButton.setAttribute('aria-pressed', 'false');
+    setText(this.runButton, 'Run');
+    setAttr(this.runButton, 'aria-pressed', 'false');
   }
 
   reset() {
@@ -486,7 +486,7 @@ export class BackpropNet extends GradlabWidget {
     this.out.status.text(snap.status);
     this.out.status.element.classList.toggle('gl-readout-diverged', snap.status === 'diverged');
     const status = this._statusText(snap);
-    if (this.statusLine.textContent !== status) this.statusLine.textContent = status;
+    setText(this.statusLine, status);
 
     // A new snapshot (a step, a new network) repaints the probability image and the two side
     // charts; choosing another example or weight only moves the ring and rewrites the chain.
@@ -511,9 +511,9 @@ export class BackpropNet extends GradlabWidget {
     const first = snap.norms[0];
     const last = snap.norms[L - 1];
     const ratio = last > 0 ? first / last : NaN;
-    this.normsText.textContent = `${names.map((nm, l) => `‖∂L/∂${nm}‖ = ${num(snap.norms[l])}`).join(';  ')} ` +
+    setText(this.normsText, `${names.map((nm, l) => `‖∂L/∂${nm}‖ = ${num(snap.norms[l])}`).join(';  ')} ` +
       `(W${sub(L)} feeds the output neuron).` +
-      (Number.isFinite(ratio) && L > 1 ? ` The first layer's gradient is ${num(ratio)} × the output layer's.` : '');
+      (Number.isFinite(ratio) && L > 1 ? ` The first layer's gradient is ${num(ratio)} × the output layer's.` : ''));
   }
 
   _drawChain(c, s) {
@@ -522,8 +522,8 @@ export class BackpropNet extends GradlabWidget {
     const w = `W${sub(1)}[x${sub(c.input + 1)}→${c.neuron + 1}]`;
     const L = this.sizes.length - 1;
     const { bp } = c;
-    this.chainHeading.textContent = `Weight w = ${w} = ${num(c.weight)}, on example ${c.example + 1}: ` +
-      `x = (${num(c.x[0])}, ${num(c.x[1])}), class ${c.y}.`;
+    setText(this.chainHeading, `Weight w = ${w} = ${num(c.weight)}, on example ${c.example + 1}: ` +
+      `x = (${num(c.x[0])}, ${num(c.x[1])}), class ${c.y}.`);
     const items = [];
     const logit = bp.zs[L - 1][0];
     const exampleLoss = Math.max(logit, 0) + Math.log1p(Math.exp(-Math.abs(logit))) - c.y * logit;
@@ -562,7 +562,7 @@ export class BackpropNet extends GradlabWidget {
     if (list.children.length !== items.length) {
       list.replaceChildren(...items.map((t, k) => h('li', { class: k === items.length - 1 ? 'bn-result' : '' }, t)));
     } else {
-      items.forEach((t, k) => { if (list.children[k].textContent !== t) list.children[k].textContent = t; });
+      items.forEach((t, k) => setText(list.children[k], t));
     }
     this.chainOut.byChain.set(c.byChain);
     this.chainOut.engine.set(c.engine);

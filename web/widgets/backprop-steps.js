@@ -29,7 +29,7 @@
 //   forwardShown (0 … 4), backwardShown (0 … 8), lastStep ({before, after} losses or null).
 // Methods: forwardStep(), backwardStep(), showAll(), clear(), trainStep(), reset().
 
-import { GradlabWidget, h, morph } from './base.js';
+import { GradlabWidget, h, morph, setText } from './base.js';
 
 const PARAMS = ['w1', 'b1', 'w2', 'b2'];
 const SUBS = { w1: 'w₁', b1: 'b₁', w2: 'w₂', b2: 'b₂' };
@@ -300,12 +300,12 @@ export class BackpropSteps extends GradlabWidget {
     morph(this.tbody, PARAMS.map((k) => h('tr', {},
       h('th', { scope: 'row' }, SUBS[k]), h('td', {}, f6(s.p[k])),
       h('td', {}, shownB(k) ? f6(gr[k]) : '?'), h('td', {}, f6(s.fd[k])))));
-    this.stepNote.textContent = s.last
+    setText(this.stepNote, s.last
       ? `After one step of η = ${f6(s.lr)}: w₁ = ${f6(s.p.w1)}, b₁ = ${f6(s.p.b1)}, w₂ = ${f6(s.p.w2)}, ` +
         `b₂ = ${f6(s.p.b2)}; the loss went from ${f6(s.last.before)} to ${f6(s.last.after)}.`
       : s.fwd < FORWARD.length ? 'Press Forward to compute the nodes from left to right.'
         : s.bwd < BACKWARD.length ? 'Now press Backward to send the gradient from right to left.'
-          : 'Every gradient is filled in. Take a training step to use them.';
+          : 'Every gradient is filled in. Take a training step to use them.');
   }
 
   // --- public properties --------------------------------------------------------------------

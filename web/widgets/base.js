@@ -194,6 +194,14 @@ export function setText(el, text) {
 }
 
 /**
+ * setAttribute only when the value differs: writing the same value again still makes the
+ * browser restyle the element (a slider move that pauses a run rewrote Run's aria-pressed).
+ */
+export function setAttr(el, name, value) {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
+/**
  * Make `parent`'s children match `children` (nodes built by h(), strings), keeping the nodes that
  * are already there: a text that differs is rewritten, attributes are copied over, a node of
  * another tag replaces the old one, and a different number of children rebuilds that level.

@@ -32,7 +32,7 @@
 // multiplied), finiteDifference, relativeError, gradcheck ({maxRelError, ok} of the engine),
 // steps (array of W values visited by "Take a step", starting with the first W).
 
-import { GradlabWidget, h, morph } from './base.js';
+import { GradlabWidget, h, morph, setText } from './base.js';
 import { CurveChart } from '../charts/index.js';
 import { fmt, fmtFactor } from './exam-math.js';
 
@@ -326,7 +326,6 @@ export class ChainGraph extends GradlabWidget {
   draw() {
     const s = this.state;
     const t = this.nodeText;
-    const setText = (el, text) => { if (el.textContent !== text) el.textContent = text; };
     const values = { W: s.w, X: s.x, z: s.z, y: s.y, L: s.loss };
     const gradName = { W: '∂Loss/∂W', X: '∂Loss/∂X', z: '∂Loss/∂z', y: '∂Loss/∂y', L: '∂Loss/∂Loss' };
     for (const key of Object.keys(t)) {
@@ -364,18 +363,18 @@ export class ChainGraph extends GradlabWidget {
       `(Loss(W + h) − Loss(W − h)) / 2h with h = ${fmt(hh, 3)}: ${num(s.fd)}. `,
       h('span', { class: good ? 'cg-ok' : 'cg-bad' }, good ? 'Agrees with the chain rule.' :
         'Differs: h is too large (or so small that rounding shows).'));
-    this.engineCheck.textContent = `Engine gradcheck of both leaves (W and X): largest error ` +
+    setText(this.engineCheck, `Engine gradcheck of both leaves (W and X): largest error ` +
       `${s.check.maxRelError === 0 ? '0' : s.check.maxRelError.toExponential(2)}, ` +
-      `${s.check.ok ? 'passed' : 'failed'}.`;
+      `${s.check.ok ? 'passed' : 'failed'}.`);
 
     const st = s.lastStep;
-    this.stepText.textContent = st
+    setText(this.stepText, st
       ? `W ← ${num(st.w)} − ${num(st.lr)} × ${fmtFactor(st.grad, 6)} = ${num(st.next)}` +
         `${st.clamped ? ` (kept at the slider's end, ${num(s.w)})` : ''}. Loss ${num(st.loss)} → ${num(st.lossAfter)}` +
         ` (${st.lossAfter < st.loss ? 'down' : st.lossAfter > st.loss ? 'up' : 'unchanged'}). Steps taken: ${s.steps.length - 1}.`
       : (s.grads.W < 0 ? 'The slope is negative: raising W lowers the loss, so a step will increase W.'
         : s.grads.W > 0 ? 'The slope is positive: lowering W lowers the loss, so a step will decrease W.'
-          : 'The slope is zero: a step will not move W.');
+          : 'The slope is zero: a step will not move W.'));
 
     const rows = [['W', s.w, s.grads.W], ['X', s.x, s.grads.X], ['z = W·X', s.z, s.grads.z],
       ['y = σ(z)', s.y, s.grads.y], ['Loss = 1 − y', s.loss, s.grads.L]];

@@ -22,7 +22,7 @@
 // Properties (read-only): x, h, fx, fxh, secantSlope, centralDifference, derivative —
 // all numbers computed by the engine for the current state.
 
-import { GradlabWidget, h, morph } from './base.js';
+import { GradlabWidget, h, morph, setText } from './base.js';
 import { CurveChart, COLORS } from '../charts/index.js';
 import { fmt } from './exam-math.js';
 
@@ -255,9 +255,9 @@ export class DerivativeSlope extends GradlabWidget {
     this.chart.update();
 
     this.sign.className = `ds-sign ${s.derivative > 0 ? 'ds-sign-up' : s.derivative < 0 ? 'ds-sign-down' : ''}`;
-    this.sign.textContent = signMessage(s.x, s.derivative);
+    setText(this.sign, signMessage(s.x, s.derivative));
 
-    this.tableCaption.textContent = `Shrinking h at x = ${num(s.x)} (f′(x) = ${num(s.derivative)})`;
+    setText(this.tableCaption, `Shrinking h at x = ${num(s.x)} (f′(x) = ${num(s.derivative)})`);
     morph(this.tableBody, s.rows.map((r) =>
       h('tr', { class: Math.abs(r.h - s.h) < 1e-12 ? 'ds-current' : '' },
         h('td', {}, num(r.h)), h('td', {}, num(r.fxh)), h('td', {}, num(r.secant)))));

@@ -15,7 +15,7 @@
 //   when the widget's own step budget ran out), learningRate, history (array of losses,
 //   [0] = at the start), minimumFound ({point, value, global} of the nearest minimum, or null).
 
-import { GradlabWidget, h } from './base.js';
+import { GradlabWidget, h, setAttr, setText } from './base.js';
 import { LineChart } from '../charts/index.js';
 import { fmt } from './exam-math.js';
 
@@ -199,7 +199,7 @@ export class DescentWidget extends GradlabWidget {
 
   run() {
     if (this.finished) return;
-    this.runButton.textContent = 'Pause';
+    setText(this.runButton, 'Pause');
     this.startLoop(() => {
       if (this.reducedMotion) {
         this._advance(this.maxSteps);
@@ -209,7 +209,7 @@ export class DescentWidget extends GradlabWidget {
       }
       this._changed();
       if (this.finished) {
-        this.runButton.textContent = 'Run';
+        setText(this.runButton, 'Run');
         return false;
       }
       return true;
@@ -218,7 +218,7 @@ export class DescentWidget extends GradlabWidget {
 
   pause() {
     if (this.looping) this.stopLoop();
-    this.runButton.textContent = 'Run';
+    setText(this.runButton, 'Run');
     this.requestDraw();
   }
 
@@ -308,21 +308,21 @@ export class DescentWidget extends GradlabWidget {
     else this.out.slope.text(`(${s.gradient.map(num).join(', ')})`);
     this.out.status.text(this.status);
     this.out.status.element.classList.toggle('gl-readout-diverged', this.status === 'diverged');
-    for (const b of this.presetButtons) b.setAttribute('aria-pressed', String(Number(b.dataset.lr) === this.lab.lr));
+    for (const b of this.presetButtons) setAttr(b, 'aria-pressed', String(Number(b.dataset.lr) === this.lab.lr));
 
     this.drawPicture(s, path, history);
     this.lossChart.setSeries(0, history);
     this.lossChart.update();
 
-    this.diverged.textContent = this.status === 'diverged'
+    setText(this.diverged, this.status === 'diverged'
       ? `Diverged after ${s.step} steps: each step overshot by more than the last, so the loss ` +
         'blew up and the engine stopped the run. Choose a smaller learning rate (or a preset) to start again.'
-      : '';
-    this.statusLine.textContent = this._statusText(s);
+      : '');
+    setText(this.statusLine, this._statusText(s));
     const recent = path.slice(-8).map((p) => (p.length === 1 ? num(p[0]) : `(${p.map(num).join(', ')})`));
-    this.trail.textContent = path.length > 1
+    setText(this.trail, path.length > 1
       ? `Last points: ${path.length > 8 ? '… → ' : ''}${recent.join(' → ')}`
-      : `Start at ${recent[0]}. Each step: new point = point − η × gradient, with η = ${num(this.lab.lr)}.`;
+      : `Start at ${recent[0]}. Each step: new point = point − η × gradient, with η = ${num(this.lab.lr)}.`);
   }
 
   get status() {

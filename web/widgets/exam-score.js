@@ -203,19 +203,19 @@ export class ExamScore extends GradlabWidget {
   /** Start the animation loop: a few steps per frame until converged, diverged or paused. */
   run() {
     if (this.lab.isFinished()) return;
-    this.runButton.textContent = 'Pause';
+    setText(this.runButton, 'Pause');
     this.startLoop(() => {
       const status = this.lab.run(this.reducedMotion ? RUN_LIMIT : STEPS_PER_FRAME);
       const done = this.lab.isFinished() || status === 'max-steps' || this.lab.snapshot().step >= RUN_LIMIT;
       this._changed();
-      if (done) this.runButton.textContent = 'Run';
+      if (done) setText(this.runButton, 'Run');
       return !done;
     });
   }
 
   pause() {
     if (this.looping) this.stopLoop();
-    this.runButton.textContent = 'Run';
+    setText(this.runButton, 'Run');
     this.requestDraw();
   }
 
@@ -322,12 +322,12 @@ export class ExamScore extends GradlabWidget {
   }
 
   _tableMessage(text) {
-    this.tableInfo.textContent = text;
+    setText(this.tableInfo, text);
   }
 
   _renderCsvReport() {
     const r = this.state.csvReport;
-    this.csvInfo.textContent = r ? r.info : '';
+    setText(this.csvInfo, r ? r.info : '');
     this.csvMessages.replaceChildren(...(r ? r.messages.map((m) => h('li', {}, m)) : []));
   }
 

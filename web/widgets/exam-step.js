@@ -7,7 +7,7 @@
 // Loss and derivatives come from the engine (a linear model holding this one student); the
 // numbered list only writes the same numbers out as arithmetic.
 
-import { GradlabWidget, h, morph } from './base.js';
+import { GradlabWidget, h, morph, setText } from './base.js';
 import { OneStudent } from './exam-lab.js';
 import { fmt, predict, stepArithmetic } from './exam-math.js';
 import { clampToAttribute, stateNumber } from './share.js';
@@ -143,12 +143,12 @@ export class ExamStep extends GradlabWidget {
     this.out.dW.set(s.dW);
     this.out.dB.set(s.dB);
     if (s.lastStep) {
-      this.stepHeading.textContent = `Step ${s.steps}, number by number`;
+      setText(this.stepHeading, `Step ${s.steps}, number by number`);
       this.stepNote.hidden = true;
       morph(this.stepList, s.lastStep.lines.map((line, i) =>
         h('li', { class: i >= 5 ? 'ex-result' : '' }, line)));
     } else {
-      this.stepHeading.textContent = 'The step, number by number';
+      setText(this.stepHeading, 'The step, number by number');
       this.stepNote.hidden = false;
       this.stepList.replaceChildren();
     }

@@ -243,14 +243,14 @@ export class LinregCode extends GradlabWidget {
     if (t.steps >= this.state.iterations || t.status !== 'running') this._restart();
     const total = this.state.iterations;
     const chunk = this.reducedMotion ? total : Math.max(1, Math.ceil(total / FRAMES_PER_RUN));
-    this.runButton.textContent = 'Pause';
+    setText(this.runButton, 'Pause');
     this.startLoop(() => {
       const left = total - this.trainer.steps;
       if (left > 0 && this.trainer.status === 'running') this.trainer.run(Math.min(chunk, left));
       const done = this.trainer.steps >= total || this.trainer.status !== 'running';
       if (done) {
         this.state.finished = true;
-        this.runButton.textContent = 'Run';
+        setText(this.runButton, 'Run');
       }
       this._changed();
       return !done;
@@ -260,7 +260,7 @@ export class LinregCode extends GradlabWidget {
 
   pause() {
     if (this.looping) this.stopLoop();
-    if (this.runButton) this.runButton.textContent = 'Run';
+    if (this.runButton) setText(this.runButton, 'Run');
     this.requestDraw();
   }
 

@@ -25,7 +25,7 @@
 // Properties (read-only): p, loss (−ln p), slope (dL/dp = −1/p), score (z), scoreSlope (dL/dz),
 // lastStep ({from, to, lossBefore, lossAfter} of the last learning step, or null).
 
-import { GradlabWidget, h } from './base.js';
+import { GradlabWidget, h, setAttr, setText } from './base.js';
 import { CurveChart } from '../charts/index.js';
 import { fmt } from './exam-math.js';
 
@@ -149,18 +149,18 @@ export class LossCrossEntropy extends GradlabWidget {
     this.out.slope.set(s.slope);
     this.out.score.set(s.score);
     this.out.scoreSlope.set(s.scoreSlope);
-    for (const b of this.presetButtons) b.setAttribute('aria-pressed', String(Math.abs(Number(b.dataset.p) - s.p) < 1e-9));
+    for (const b of this.presetButtons) setAttr(b, 'aria-pressed', String(Math.abs(Number(b.dataset.p) - s.p) < 1e-9));
     const steep = Math.abs(s.slope);
-    this.say.textContent = `At p = ${num(s.p)} the loss is ${num(s.loss)} and it falls at ${num(steep)} per unit of p. ` +
+    setText(this.say, `At p = ${num(s.p)} the loss is ${num(s.loss)} and it falls at ${num(steep)} per unit of p. ` +
       (s.p >= 0.7 ? 'A nearly right answer: small loss, gentle slope, a small push.'
         : s.p >= 0.3 ? 'Unsure: a moderate loss and a moderate push towards the right answer.'
-          : 'A confident mistake: the loss is large and the curve is steep, so the push is strong.');
+          : 'A confident mistake: the loss is large and the curve is steep, so the push is strong.'));
     const st = s.lastStep;
-    this.stepLine.textContent = st
+    setText(this.stepLine, st
       ? `Step: z = ${num(st.zFrom)} − ${num(st.lr)} × (${num(st.dz)}) = ${num(st.z1)}, so p goes from ` +
         `${num(st.from)} to ${num(st.to)} and the loss from ${num(st.lossBefore)} to ${num(st.lossAfter)}` +
         `${st.clamped ? ` (p stopped at the slider's end, ${P_RANGE.max})` : ''}.`
-      : '';
+      : '');
     this.chart.setPoint(s.p, s.loss);
     const half = Math.min(0.2, 1.2 / Math.max(steep, 1e-9));
     this.chart.setTangent(s.p, s.loss, s.slope, half);

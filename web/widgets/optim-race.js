@@ -41,7 +41,7 @@
 // reachedAt, settings}), landscape, start ([x, y]), threshold, running (boolean), step (the
 // race's step count). Methods: stepOnce(), run(), pause(), reset().
 
-import { GradlabWidget, h, setText } from './base.js';
+import { GradlabWidget, h, setAttr, setText } from './base.js';
 import { HeatmapChart, LineChart } from '../charts/index.js';
 import { fmt } from './exam-math.js';
 
@@ -647,8 +647,8 @@ export class OptimRace extends GradlabWidget {
 
   run() {
     if (this.race.finished) return;
-    this.runButton.textContent = 'Pause';
-    this.runButton.setAttribute('aria-pressed', 'true');
+    setText(this.runButton, 'Pause');
+    setAttr(this.runButton, 'aria-pressed', 'true');
     this.startLoop(() => {
       if (this.reducedMotion) this.race.advance(this.race.maxSteps);
       else this.race.advance(Math.min(150, 1 + Math.floor(this.race.step / 12)));
@@ -668,8 +668,8 @@ export class OptimRace extends GradlabWidget {
 
   _stopped() {
     if (!this.runButton) return;
-    this.runButton.textContent = 'Run';
-    this.runButton.setAttribute('aria-pressed', 'false');
+    setText(this.runButton, 'Run');
+    setAttr(this.runButton, 'aria-pressed', 'false');
     this.requestDraw();
   }
 

@@ -30,7 +30,7 @@
 // Properties (read-only): weights (array of 3), loss, gradient (array of 3), prediction,
 // gradientNorm, nudgeResult(j, sign) -> {loss, change, ratio} for weight j (0-based), sign ±1.
 
-import { GradlabWidget, h } from './base.js';
+import { GradlabWidget, h, setText } from './base.js';
 import { HeatmapChart, COLORS } from '../charts/index.js';
 import { fmt } from './exam-math.js';
 
@@ -344,11 +344,11 @@ export class PartialsGradient extends GradlabWidget {
       row.partial.set(s.grad[j]);
       const n = s.nudges[j];
       const others = [0, 1, 2].filter((k) => k !== j).map(wName).join(' and ');
-      row.nudge.textContent = n
+      setText(row.nudge, n
         ? `${wName(j)} ${n.sign > 0 ? '+' : '−'} ${hh} (${others} held): loss ${num(n.loss)}, ` +
           `change ${num(n.change)}; change ÷ (${n.sign > 0 ? '' : '−'}${hh}) = ${num(n.ratio)}, ` +
           `close to ∂L/∂${wName(j)} = ${num(s.grad[j])}`
-        : '';
+        : '');
     });
     this.out.pred.set(s.pred);
     this.out.loss.set(s.loss);
@@ -358,8 +358,8 @@ export class PartialsGradient extends GradlabWidget {
 
     const [i, j] = PAIRS[s.pair];
     const held = [0, 1, 2].find((k) => k !== i && k !== j);
-    this.mapHeading.textContent = `Loss over ${wName(i)} and ${wName(j)}, with ${wName(held)} = ` +
-      `${num(s.w[held])} held — click or drag to move the point`;
+    setText(this.mapHeading, `Loss over ${wName(i)} and ${wName(j)}, with ${wName(held)} = ` +
+      `${num(s.w[held])} held — click or drag to move the point`);
     const x = s.w[i];
     const y = s.w[j];
     const gx = s.grad[i];

@@ -3,7 +3,7 @@
 // above, the gradient (∂E/∂s, ∂E/∂t) as two numbers, an arrow for the next step
 // −η·∇E, and the path of gradient descent. Click or drag on the map to choose a recipe.
 
-import { GradlabWidget, h } from './base.js';
+import { GradlabWidget, h, setText } from './base.js';
 import { HeatmapChart } from '../charts/index.js';
 import { RecipeLab, SteppingWidget, stepLine } from './recipe-lab.js';
 import { fmt } from './exam-math.js';
@@ -199,7 +199,7 @@ export class Recipe2d extends SteppingWidget(GradlabWidget) {
     this.out.steps.set(s.step);
     this.controls.sugar.set(x);
     this.controls.soak.set(y);
-    this.diverged.textContent = this.state.diverged ? DIVERGED_TEXT : '';
+    setText(this.diverged, this.state.diverged ? DIVERGED_TEXT : '');
 
     const path = this.lab.path();
     this.map.setPath(path.map((p) => p[0]), path.map((p) => p[1]));
@@ -209,10 +209,10 @@ export class Recipe2d extends SteppingWidget(GradlabWidget) {
     this.map.update();
 
     const [sugarLine, soakLine] = this.state.lastStep ?? this._nextStepLines();
-    this.stepHeading.textContent = this.state.lastStep ? `Step ${s.step}, with numbers` : 'The next step, with numbers';
-    this.stepSugar.textContent = sugarLine;
-    this.stepSoak.textContent = soakLine;
-    this.status.textContent = this._statusText(s);
+    setText(this.stepHeading, this.state.lastStep ? `Step ${s.step}, with numbers` : 'The next step, with numbers');
+    setText(this.stepSugar, sugarLine);
+    setText(this.stepSoak, soakLine);
+    setText(this.status, this._statusText(s));
   }
 
   _statusText(s) {

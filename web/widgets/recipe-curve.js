@@ -3,7 +3,7 @@
 // the curve, the current amount, the tangent there (its slope printed as a number), and gradient
 // steps  new sugar = old sugar − learning rate × slope,  one by one or as a run.
 
-import { GradlabWidget, h } from './base.js';
+import { GradlabWidget, h, setText } from './base.js';
 import { CurveChart } from '../charts/index.js';
 import { RecipeLab, SteppingWidget, stepLine } from './recipe-lab.js';
 import { fmt } from './exam-math.js';
@@ -160,7 +160,7 @@ export class RecipeCurve extends SteppingWidget(GradlabWidget) {
     this.out.slope.set(slope);
     this.out.steps.set(s.step);
     this.controls.sugar.set(x);
-    this.diverged.textContent = this.state.diverged ? DIVERGED_TEXT : '';
+    setText(this.diverged, this.state.diverged ? DIVERGED_TEXT : '');
 
     const inView = x >= SHELF.min && x <= SHELF.max;
     this.chart.setPoint(inView ? x : NaN, s.loss);
@@ -170,14 +170,14 @@ export class RecipeCurve extends SteppingWidget(GradlabWidget) {
     this.chart.update();
 
     const next = stepLine('sugar', 'g', x, this.lab.lr, slope);
-    this.stepText.textContent = this.state.lastStep
+    setText(this.stepText, this.state.lastStep
       ? `Last step: ${this.state.lastStep}`
-      : `Next step would be: ${next.text}`;
-    this.trail.textContent = path.length > 1
+      : `Next step would be: ${next.text}`);
+    setText(this.trail, path.length > 1
       ? `Sugar so far: ${path.slice(-12).map((p) => fmt(p[0])).join(' → ')} g`
       : `Slope ${fmt(slope)} per gram: ${slope > 0 ? 'adding sugar makes it worse, so the step removes sugar'
-        : slope < 0 ? 'adding sugar helps, so the step adds sugar' : 'flat: the best amount'}.`;
-    this.status.textContent = this._statusText(s);
+        : slope < 0 ? 'adding sugar helps, so the step adds sugar' : 'flat: the best amount'}.`);
+    setText(this.status, this._statusText(s));
   }
 
   _statusText(s) {

@@ -3,6 +3,7 @@
 // a plain gradient-descent trainer on it, and the arithmetic of one step. Also the Step / Run /
 // Pause behaviour both widgets share (SteppingWidget).
 
+import { setText } from './base.js';
 import { fmt, fmtFactor } from './exam-math.js';
 
 /** Gradient descent on one of the engine's named functions of 1 or 2 parameters. */
@@ -149,7 +150,7 @@ export const SteppingWidget = (Base) => class extends Base {
 
   run() {
     if (this.state.finished) return;
-    this.runButton.textContent = 'Pause';
+    setText(this.runButton, 'Pause');
     const interval = this.constructor.stepInterval ?? 300;
     let last = -Infinity;
     this.startLoop((time) => {
@@ -162,14 +163,14 @@ export const SteppingWidget = (Base) => class extends Base {
         return true;
       }
       this._changed();
-      if (this.state.finished) this.runButton.textContent = 'Run';
+      if (this.state.finished) setText(this.runButton, 'Run');
       return !this.state.finished;
     });
   }
 
   pause() {
     if (this.looping) this.stopLoop();
-    this.runButton.textContent = 'Run';
+    setText(this.runButton, 'Run');
     this.requestDraw();
   }
 };
