@@ -153,6 +153,20 @@ describe('lessons: derivatives, partial derivatives, gradient descent', () => {
     const fd1 = (lossOf([1, 1, 1]) - lossOf([0.99, 1, 1])) / 0.01;
     close(await w.evaluate((el) => el.nudgeResult(0, -1).ratio), fd1, 1e-9, 'nudge ratio w₁');
     await widgetShot(w, 'widget-partials-gradient');
+    // Every small gradient arrow stands out from the colour under it: WCAG contrast ≥ 3:1 (the
+    // minimum for graphics), white on the dark part of the colour scale, ink on the light part.
+    const lum = (hex) => {
+      const rgb = typeof hex === 'string' ? [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16)) : hex;
+      const lin = (v) => { const c = v / 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2]);
+    };
+    const fieldArrows = await w.evaluate((el) => el.map.fieldColors);
+    assert.ok(fieldArrows.length > 30, `${fieldArrows.length} arrows`);
+    for (const a of fieldArrows) {
+      const [hi, lo] = [lum(a.color), lum(a.under)].sort((p, q) => q - p);
+      assert.ok((hi + 0.05) / (lo + 0.05) >= 3, `arrow at (${a.x}, ${a.y}): ${a.color} on rgb(${a.under})`);
+    }
+    assert.deepEqual([...new Set(fieldArrows.map((a) => a.color))].sort(), ['#1b1f24', '#ffffff']);
 
     // Keyboard on the w₁ slider: four steps of 0.05 -> w₁ = 1.2.
     await w.getByLabel('Weight w₁', { exact: true }).focus();

@@ -123,6 +123,21 @@ export class HeatmapChart extends BaseChart {
     this._version += 1;
   }
 
+  /** The colour [r, g, b] the image shows at data point (x, y) (its nearest grid point), or null. */
+  colorAt(x, y) {
+    if (!this.grid || !this._scaled) return null;
+    const { nx, ny, values } = this.grid;
+    const { xMin, xMax, yMin, yMax } = this.extent;
+    const c = Math.round(((x - xMin) / (xMax - xMin)) * (nx - 1));
+    const r = Math.round(((y - yMin) / (yMax - yMin)) * (ny - 1));
+    if (!(c >= 0 && c < nx && r >= 0 && r < ny)) return null;
+    const i = r * nx + c;
+    if (!(values[i] > -Infinity && values[i] < Infinity)) return [...MISSING];
+    const lut = this.colorScale === 'probability' ? PROBABILITY_LUT : LUT;
+    const j = Math.round(this._scaled[i] * 255) * 3;
+    return [lut[j], lut[j + 1], lut[j + 2]];
+  }
+
   /** A number that changes whenever the picture under the datasets does (grid, extent). */
   get version() {
     return this._version;

@@ -56,10 +56,24 @@ function strokeArrow(ctx, x0, y0, x1, y1, head) {
   }
 }
 
+/** WCAG relative luminance of an sRGB colour [r, g, b] (0 … 255). */
+export function luminance([r, g, b]) {
+  const lin = (v) => { const c = v / 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+const INK = '#1b1f24';
+const INK_LUMINANCE = luminance([0x1b, 0x1f, 0x24]);
+/** White or ink, whichever contrasts more with a background of luminance `l`. */
+const arrowColor = (l) => ((1.05 / (l + 0.05)) >= ((l + 0.05) / (INK_LUMINANCE + 0.05)) ? '#ffffff' : INK);
+
 /**
  * HeatmapChart plus a field of gradient arrows, the gradient at the point and one step.
- * Arrows are drawn by a plugin over the colour image and under the points (Chart.js lines
- * with parsing off assume data sorted by x, which arrows are not).
+ * Arrows are drawn on the canvas, not as Chart.js lines (with parsing off those assume data
+ * sorted by x, which arrows are not). The field belongs to the picture under the point: it
+ * changes with the landscape only, so it is painted with the colour image and contours and
+ * kept with them (HeatmapChart's off-screen copy), and a drag that only moves the point does
+ * not stroke its 64 arrows again. The two arrows at the point are drawn on every redraw.
  */
 class GradientMap extends HeatmapChart {
   constructor(host, options) {
@@ -73,33 +87,55 @@ class GradientMap extends HeatmapChart {
     this.chart.config.plugins.push({ id: 'glGradientArrows', beforeDatasetsDraw: (chart) => this._drawArrows(chart) });
   }
 
-  _drawArrows(chart) {
-    const { ctx, chartArea: area, scales: { x: sx, y: sy } } = chart;
+  /** Calls draw(layer) with the canvas clipped to the plot area; layer strokes arrows. */
+  _arrowLayers(ctx, area, { x: sx, y: sy }, draw) {
     const px = (a) => [sx.getPixelForValue(a.x), sy.getPixelForValue(a.y),
       sx.getPixelForValue(a.x + a.dx), sy.getPixelForValue(a.y + a.dy)];
-    const layer = (arrows, color, width, head) => {
-      ctx.strokeStyle = color;
-      ctx.lineWidth = width;
-      ctx.beginPath();
-      for (const a of arrows) strokeArrow(ctx, ...px(a), head);
-      ctx.stroke();
-    };
     ctx.save();
     ctx.beginPath();
     ctx.rect(area.left, area.top, area.width, area.height);
     ctx.clip();
     ctx.lineCap = 'round';
-    layer(this.field, 'rgba(255,255,255,0.8)', 3.2, 6);
-    layer(this.field, '#1b1f24', 1.4, 6);
-    const big = [this.gradientArrow, this.stepArrow].filter(Boolean);
-    layer(big, 'rgba(0,0,0,0.65)', 5.5, 11);
-    if (this.gradientArrow) layer([this.gradientArrow], COLORS.orange, 3, 11);
-    if (this.stepArrow) layer([this.stepArrow], '#ffffff', 2.5, 11);
+    draw((arrows, color, width, head) => {
+      ctx.strokeStyle = color;
+      ctx.lineWidth = width;
+      ctx.beginPath();
+      for (const a of arrows) strokeArrow(ctx, ...px(a), head);
+      ctx.stroke();
+    });
     ctx.restore();
+  }
+
+  _paintBackground(ctx, area, scales) {
+    super._paintBackground(ctx, area, scales);
+    // Each small arrow in white or ink, whichever stands out more from the colour under its middle
+    // (at least 4:1 anywhere on the colour scale). One thin stroke per arrow: a white halo under
+    // a dark line cost twice the drawing, on every frame of a drag that reshapes the landscape.
+    const arrows = this.fieldColors;
+    this._arrowLayers(ctx, area, scales, (layer) => {
+      for (const color of ['#ffffff', INK]) layer(arrows.filter((a) => a.color === color), color, 1.6, 6);
+    });
+  }
+
+  /** The small arrows with the colour under the middle of each and the colour it is drawn in. */
+  get fieldColors() {
+    return this.field.map((a) => {
+      const under = this.colorAt(a.x + a.dx / 2, a.y + a.dy / 2);
+      return { ...a, under, color: under ? arrowColor(luminance(under)) : '#ffffff' };
+    });
+  }
+
+  _drawArrows(chart) {
+    this._arrowLayers(chart.ctx, chart.chartArea, chart.scales, (layer) => {
+      layer([this.gradientArrow, this.stepArrow].filter(Boolean), 'rgba(0,0,0,0.65)', 5.5, 11);
+      if (this.gradientArrow) layer([this.gradientArrow], COLORS.orange, 3, 11);
+      if (this.stepArrow) layer([this.stepArrow], '#ffffff', 2.5, 11);
+    });
   }
 
   setField(arrows) {
     this.field = arrows;
+    this._version += 1; // a new picture under the point
   }
 
   setGradient(arrow) {
