@@ -162,6 +162,13 @@ describe('lessons: derivatives, partial derivatives, gradient descent', () => {
     };
     const fieldArrows = await w.evaluate((el) => el.map.fieldColors);
     assert.ok(fieldArrows.length > 30, `${fieldArrows.length} arrows`);
+    // Each points along the gradient in the map's plane (w₂, w₃) at its middle, w₁ held at 1.
+    const held = (await w.evaluate((el) => el.weights))[0];
+    for (const a of fieldArrows) {
+      const [, g2, g3] = gradOf([held, a.x + a.dx / 2, a.y + a.dy / 2]);
+      const cross = (a.dx * g3 - a.dy * g2) / (Math.hypot(a.dx, a.dy) * Math.hypot(g2, g3));
+      assert.ok(Math.abs(cross) < 1e-9 && a.dx * g2 + a.dy * g3 > 0, `arrow at (${a.x}, ${a.y}) not along the gradient`);
+    }
     for (const a of fieldArrows) {
       const [hi, lo] = [lum(a.color), lum(a.under)].sort((p, q) => q - p);
       assert.ok((hi + 0.05) / (lo + 0.05) >= 3, `arrow at (${a.x}, ${a.y}): ${a.color} on rgb(${a.under})`);

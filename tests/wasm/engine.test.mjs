@@ -121,6 +121,32 @@ test('graph sweep: the loss over one weight in one call equals the closed form; 
   });
 });
 
+test('evaluateMany: loss and gradient at many points in one call, as the closed form gives them', () => {
+  // The partial-derivatives lesson's model: ŷ = w·x with x = (1, 2, 3), target 10, L = (ŷ − 10)²,
+  // ∇L = 2 (ŷ − 10) x. At (1, 1, 1): L = 16, ∇L = (−8, −16, −24).
+  using(gl.model({ type: 'linear', inputs: 3, bias: false, loss: 'mse' }), (m) => {
+    m.setData({ x: [1, 2, 3], y: [10], rows: 1 });
+    const points = [[1, 1, 1], [0, 0, 0], [2, -1, 0.5], [5, 5, 5]];
+    const before = Array.from(m.parameters());
+    const out = m.evaluateMany(points.flat());
+    assert.ok(out instanceof Float64Array);
+    assert.equal(out.length, points.length * 4);
+    points.forEach((w, k) => {
+      const r = w[0] + 2 * w[1] + 3 * w[2] - 10;
+      closeAll(out.subarray(4 * k, 4 * k + 4), [r * r, 2 * r, 4 * r, 6 * r], 1e-12, `point ${k}`);
+      closeAll(out.subarray(4 * k, 4 * k + 4), [m.evaluate(w).loss, ...m.evaluate(w).gradient], 1e-15, `evaluate at ${k}`);
+    });
+    closeAll(out.subarray(0, 4), [16, -8, -16, -24], 1e-12, 'the lesson\'s point');
+    assert.deepEqual(Array.from(m.parameters()), before, 'the model\'s own parameters are untouched');
+    assert.equal(m.evaluateMany([1, 1, 1, 2, 2, 2], 2).length, 8);
+    // Refusals: exceptions with a message.
+    assert.throws(() => m.evaluateMany([1, 2, 3, 4]), /count must be an integer/);
+    assert.throws(() => m.evaluateMany([1, 2, 3, 4, 5, 6], 3), /parameters must hold count \* 3 = 9 numbers, not 6/);
+    assert.throws(() => m.evaluateMany([1, NaN, 3]), /finite/);
+    assert.throws(() => m.evaluateMany([], 0), /count must be an integer/);
+  });
+});
+
 test('graph: shapes, broadcasting, attributes and op names', () => {
   assert.ok(gl.opNames().includes('matmul'));
   using(gl.graph(), (g) => {

@@ -178,6 +178,10 @@ export interface Model {
   setData(data: { x: Numbers; y: Numbers; rows?: number }): void;
   /** Loss and gradient at params, or at the current parameters when omitted. */
   evaluate(params?: Numbers): Evaluation;
+  /** Loss and gradient at count parameter vectors (params: count*size numbers, one vector
+   *  after another; count defaults to params.length / size), in one call. Returns
+   *  count*(1 + size) numbers: each point's loss, then its gradient. */
+  evaluateMany(params: Numbers, count?: number): Float64Array;
   /** Models: predictions (rows*outputs, after the output activation) for rows of inputs.
    *  Functions: f at each row of coordinates (rows numbers). */
   predict(x: Numbers, rows?: number): Float64Array;

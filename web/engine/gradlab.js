@@ -301,6 +301,10 @@ class Model {
   evaluate(params) {
     return this._handle().evaluate(params === undefined ? undefined : f64(params, 'parameters'));
   }
+  evaluateMany(params, count) {
+    const p = f64(params, 'parameters');
+    return this._handle().evaluateMany(p, count ?? p.length / this.size);
+  }
   predict(x, rows) {
     return this._handle().predict(f64(x, 'x'), rows ?? Number.NaN);
   }

@@ -296,18 +296,22 @@ export class PartialsGradient extends GradlabWidget {
     const values = this.model.landscape({ i, j, iMin: SPAN.min, iMax: SPAN.max, jMin: SPAN.min,
       jMax: SPAN.max, nx: n, ny: n });
     this.map.setGrid(values, n, n);
+    // The gradient at the centre of each of ARROWS × ARROWS cells: one engine call for all.
     const cell = (SPAN.max - SPAN.min) / ARROWS;
+    const points = new Float64Array(ARROWS * ARROWS * 3);
+    for (let k = 0; k < ARROWS * ARROWS; k += 1) {
+      points.set(s.w, 3 * k);
+      points[3 * k + i] = SPAN.min + ((k % ARROWS) + 0.5) * cell;
+      points[3 * k + j] = SPAN.min + (Math.floor(k / ARROWS) + 0.5) * cell;
+    }
+    const out = this.model.evaluateMany(points); // per point: loss, ∂L/∂w₁, ∂L/∂w₂, ∂L/∂w₃
     const field = [];
     let biggest = 0;
-    const w = [...s.w];
-    for (let r = 0; r < ARROWS; r += 1) {
-      for (let c = 0; c < ARROWS; c += 1) {
-        w[i] = SPAN.min + (c + 0.5) * cell;
-        w[j] = SPAN.min + (r + 0.5) * cell;
-        const g = this.model.evaluate(w).gradient;
-        field.push({ x: w[i], y: w[j], gx: g[i], gy: g[j] });
-        biggest = Math.max(biggest, Math.hypot(g[i], g[j]));
-      }
+    for (let k = 0; k < ARROWS * ARROWS; k += 1) {
+      const gx = out[4 * k + 1 + i];
+      const gy = out[4 * k + 1 + j];
+      field.push({ x: points[3 * k + i], y: points[3 * k + j], gx, gy });
+      biggest = Math.max(biggest, Math.hypot(gx, gy));
     }
     const arrows = [];
     for (const f of field) {
