@@ -736,7 +736,9 @@ export class OptimRace extends GradlabWidget {
     }
 
     const histories = race.racers.map((r) => (r.enabled && r.trainer ? race.history(r) : null));
-    if (!unchanged(this._drawn, 'loss', [this.state.landscape, ...histories.map((hs) => hs ?? 'off')])) {
+    // (growOnly: when the hand rests, the loss axis fits the data again even if they are the same.)
+    if (!unchanged(this._drawn, 'loss', [this.lossChart.growOnly, this.state.landscape,
+      ...histories.map((hs) => hs ?? 'off')])) {
       histories.forEach((hist, i) => {
         const dataset = this.lossChart.chart.data.datasets[i];
         dataset.hidden = !hist;

@@ -346,7 +346,8 @@ export const widgets = {
       'Partial derivatives and the gradient of L = (w₁x₁ + w₂x₂ + w₃x₃ − y)² for one example ' +
       '(the engine\'s linear model): a slider and ∂L/∂wⱼ per weight, "try ±h" nudges with the ' +
       'others held, the loss after a step against and along ∇L, and a heat map over two ' +
-      'weights with gradient arrows, the point and one step −η∇L.',
+      'weights with gradient arrows, the point and one step −η∇L. Each small arrow is drawn in ' +
+      'white or ink, whichever contrasts more with the colour under it.',
     example: '<gradlab-partials-gradient weights="1 1 1" inputs="1 2 3" target="10">' +
       '</gradlab-partials-gradient>',
     attributes: {
