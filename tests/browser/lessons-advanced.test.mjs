@@ -234,8 +234,8 @@ describe('lessons: optimizers, curvature, practice', () => {
 
     // A racer's setting moved restarts the race: the first move redraws both charts (every path
     // back to the start point); the next, at step 0 still, shows the same pictures and redraws
-    // neither; when the hand rests, the loss chart is drawn once more, its axis fitted to the
-    // data again.
+    // neither; when the hand rests, each is drawn once more (the loss chart's axis fitted to the
+    // data again).
     await w0.evaluate((el) => {
       window.redraws = { map: 0, loss: 0 };
       for (const [name, chart] of [['map', el.map], ['loss', el.lossChart]]) {
@@ -254,11 +254,11 @@ describe('lessons: optimizers, curvature, practice', () => {
     assert.deepEqual(await w0.evaluate(() => window.redraws), { map: 1, loss: 1 }, 'a move at step 0 redrew a chart');
     await page.waitForFunction((el) => !el.moving, await w0.elementHandle());
     await frames(page);
-    assert.deepEqual(await w0.evaluate((el) => [window.redraws, el.lossChart.growOnly]), [{ map: 1, loss: 2 }, false],
+    assert.deepEqual(await w0.evaluate((el) => [window.redraws, el.lossChart.growOnly]), [{ map: 2, loss: 2 }, false],
       'at rest the loss chart was not drawn with its axis fitted again');
     await w0.getByRole('button', { name: 'Step', exact: true }).click();
     await frames(page);
-    assert.deepEqual(await w0.evaluate(() => window.redraws), { map: 2, loss: 3 }, 'a step must redraw both charts');
+    assert.deepEqual(await w0.evaluate(() => window.redraws), { map: 3, loss: 3 }, 'a step must redraw both charts');
 
     await screenshot(page, 'lesson-optimizers-tested');
     await checkPage(page, problems, 'optimizers');

@@ -106,6 +106,18 @@ export function axis({ title, min, max, type = 'linear', grid = true } = {}) {
 /** Converts a value to a finite number or NaN (Chart.js skips NaN points, drawing a gap). */
 export const finiteOrNaN = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : NaN);
 
+/** Whether two lists of parts (numbers, strings, booleans, typed arrays) are equal value for value. */
+export function sameParts(a, b) {
+  if (!a || !b || a.length !== b.length) return false;
+  return a.every((p, i) => {
+    const q = b[i];
+    if (!ArrayBuffer.isView(p)) return Object.is(p, q);
+    if (!ArrayBuffer.isView(q) || q.length !== p.length) return false;
+    for (let k = 0; k < p.length; k += 1) if (!Object.is(p[k], q[k])) return false;
+    return true;
+  });
+}
+
 function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -391,6 +403,21 @@ export class BaseChart {
     }
     if (this.deferText) this._textStale = true;
     else this._refreshText();
+  }
+
+  /**
+   * update(), unless `parts` — everything the widget put into the chart since, as numbers, strings
+   * or typed arrays — equal those of the last updateIf() and the chart's size, layout and hold
+   * state are the same: a slider move that leaves a chart's picture as it was (a setting of the
+   * next step, not of what is drawn) then costs no redraw. Returns whether it redrew.
+   */
+  updateIf(parts) {
+    if (!this.chart) return false;
+    const key = [this.growOnly, `${this.chart.width}x${this.chart.height}`, this._layoutKey(), ...parts];
+    if (sameParts(key, this._lastParts)) return false;
+    this._lastParts = key;
+    this.update();
+    return true;
   }
 
   /**

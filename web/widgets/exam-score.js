@@ -381,17 +381,21 @@ export class ExamScore extends GradlabWidget {
     setText(this.statusLine, this._statusText(s));
     if (s.status === 'diverged' && this.looping) this.pause();
 
+    // Each chart is redrawn only when what it shows changed (updateIf): a move of the learning
+    // rate changes the next step, not the line, the path or the losses so far.
     if (st.scatterDirty) {
       const rows = this.lab.rows();
       this.scatter.setPoints(rows.map((r) => r[0]), rows.map((r) => r[1]));
       st.scatterDirty = false;
+      st.points = (st.points ?? 0) + 1;
     }
     this.scatter.setLine(Number.isFinite(s.w) ? s.w : NaN, Number.isFinite(s.b) ? s.b : NaN);
-    this.scatter.update();
+    this.scatter.updateIf([st.points, s.w, s.b]);
 
     this._drawMap(s);
-    this.lossChart.setSeries(0, this.lab.history());
-    this.lossChart.update();
+    const history = this.lab.history();
+    this.lossChart.setSeries(0, history);
+    this.lossChart.updateIf([history]);
     this._drawChain(s);
     if (st.tableDirty && this.details.open) this._drawTable();
   }
@@ -421,7 +425,7 @@ export class ExamScore extends GradlabWidget {
     const path = this.lab.path();
     this.map.setPath(path.map((p) => p[0]), path.map((p) => p[1]));
     this.map.setPoint(s.w, s.b);
-    this.map.update();
+    this.map.updateIf([this.map.version, s.w, s.b, ...path.flat()]);
   }
 
   _drawChain(s) {

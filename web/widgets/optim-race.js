@@ -42,7 +42,7 @@
 // race's step count). Methods: stepOnce(), run(), pause(), reset().
 
 import { GradlabWidget, h, setAttr, setText } from './base.js';
-import { HeatmapChart, LineChart } from '../charts/index.js';
+import { HeatmapChart, LineChart, sameParts } from '../charts/index.js';
 import { fmt } from './exam-math.js';
 
 const num = (v) => fmt(v, 4);
@@ -73,23 +73,6 @@ const EXTRA = {
 };
 
 const round2 = (v) => Number(v.toPrecision(2));
-
-/**
- * Whether `parts` (numbers, strings, typed arrays) equal, value for value, the parts last
- * recorded in `memo[slot]`; records them for next time.
- */
-function unchanged(memo, slot, parts) {
-  const last = memo[slot];
-  memo[slot] = parts;
-  if (!last || last.length !== parts.length) return false;
-  return parts.every((p, i) => {
-    const q = last[i];
-    if (!ArrayBuffer.isView(p)) return Object.is(p, q);
-    if (!ArrayBuffer.isView(q) || q.length !== p.length) return false;
-    for (let k = 0; k < p.length; k += 1) if (!Object.is(p[k], q[k])) return false;
-    return true;
-  });
-}
 
 /**
  * Suggested settings per landscape (checked by running the engine: every racer on by default
@@ -459,7 +442,7 @@ export class OptimRace extends GradlabWidget {
   setup(gl) {
     this._rowsKey = null; // the table and legend below are new (setup runs again after a reconnect)
     this._legendKey = null;
-    this._drawn = {}; // what the map and the loss chart show, as last drawn (see draw())
+    this._lossDrawn = null; // the histories last put into the loss chart (see draw())
     this.race = this.own(new Race(gl));
     this.state = { announced: false };
 
@@ -729,16 +712,13 @@ export class OptimRace extends GradlabWidget {
     // same pictures as before the move, so such a move redraws neither chart.
     const paths = on.map((r) => ({ racer: r, xy: race.trajectory(r) }));
     const [x0, y0] = this.state.start;
-    if (!unchanged(this._drawn, 'map', [this.map.version, x0, y0, ...paths.flatMap((p) => [p.racer.id, p.xy])])) {
-      this.map.setPoint(x0, y0);
-      this.map.setPaths(paths);
-      this.map.update();
-    }
+    this.map.setPoint(x0, y0);
+    this.map.setPaths(paths);
+    this.map.updateIf([this.map.version, x0, y0, ...paths.flatMap((p) => [p.racer.id, p.xy])]);
 
     const histories = race.racers.map((r) => (r.enabled && r.trainer ? race.history(r) : null));
-    // (growOnly: when the hand rests, the loss axis fits the data again even if they are the same.)
-    if (!unchanged(this._drawn, 'loss', [this.lossChart.growOnly, this.state.landscape,
-      ...histories.map((hs) => hs ?? 'off')])) {
+    if (!sameParts(histories.map((hs) => hs ?? 'off'), this._lossDrawn)) {
+      this._lossDrawn = histories.map((hs) => hs ?? 'off');
       histories.forEach((hist, i) => {
         const dataset = this.lossChart.chart.data.datasets[i];
         dataset.hidden = !hist;
@@ -758,8 +738,9 @@ export class OptimRace extends GradlabWidget {
         if (xs[xs.length - 1] !== hist.length - 1) { xs.push(hist.length - 1); ys.push(hist[hist.length - 1]); }
         this.lossChart.setSeries(i, ys, { xs });
       });
-      this.lossChart.update();
     }
+    // (The log or linear axis is part of the layout, and updateIf() looks at that itself.)
+    this.lossChart.updateIf(this._lossDrawn);
 
     this.startReadout.text(`(${num(this.state.start[0])}, ${num(this.state.start[1])})`);
     const legendKey = snaps.map((x) => `${x.enabled}:${x.status}`).join();
