@@ -57,7 +57,7 @@ function strokeArrow(ctx, x0, y0, x1, y1, head) {
 }
 
 /** WCAG relative luminance of an sRGB colour [r, g, b] (0 … 255). */
-export function luminance([r, g, b]) {
+function luminance([r, g, b]) {
   const lin = (v) => { const c = v / 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
   return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
 }
