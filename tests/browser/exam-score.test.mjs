@@ -197,6 +197,29 @@ describe('exam-score lesson widgets', () => {
     close(await w.evaluate((el) => el.weight), 4, 0.05, 'W after clicking the map');
     close(await w.evaluate((el) => el.bias), 40, 0.05, 'B after clicking the map');
     await w.getByRole('button', { name: 'Reset' }).click();
+
+    // A learning-rate move changes the next step, not the line, the path or the losses: no chart
+    // is redrawn. A weight move redraws all three.
+    await page.waitForFunction((el) => !el.moving, await w.elementHandle());
+    await frames(page);
+    await w.evaluate((el) => {
+      window.examRedraws = { scatter: 0, map: 0, loss: 0 };
+      for (const name of ['scatter', 'map', 'lossChart']) {
+        const chart = el[name];
+        const update = chart.update.bind(chart);
+        chart.update = () => { window.examRedraws[name === 'lossChart' ? 'loss' : name] += 1; update(); };
+      }
+    });
+    const lrBefore = await w.evaluate((el) => el.learningRate);
+    await slider(w, 'Learning rate').range.focus();
+    await page.keyboard.press('ArrowRight');
+    await frames(page);
+    assert.notEqual(await w.evaluate((el) => el.learningRate), lrBefore, 'the learning rate did not move');
+    assert.deepEqual(await w.evaluate(() => window.examRedraws), { scatter: 0, map: 0, loss: 0 });
+    await weight.range.focus();
+    await page.keyboard.press('ArrowLeft');
+    await frames(page);
+    assert.deepEqual(await w.evaluate(() => window.examRedraws), { scatter: 1, map: 1, loss: 1 });
   });
 
   test('<gradlab-exam-score> says "Diverged" for a too-large learning rate, never NaN', async () => {

@@ -407,13 +407,14 @@ export class BaseChart {
 
   /**
    * update(), unless `parts` — everything the widget put into the chart since, as numbers, strings
-   * or typed arrays — equal those of the last updateIf() and the chart's size, layout and hold
-   * state are the same: a slider move that leaves a chart's picture as it was (a setting of the
-   * next step, not of what is drawn) then costs no redraw. Returns whether it redrew.
+   * or typed arrays — equal those of the last updateIf() and the chart's size and layout are the
+   * same: a slider move that leaves a chart's picture as it was (a setting of the next step, not
+   * of what is drawn) then costs no redraw. After a hold the next call always redraws (the
+   * axes fit the data again, see hold()). Returns whether it redrew.
    */
   updateIf(parts) {
     if (!this.chart) return false;
-    const key = [this.growOnly, `${this.chart.width}x${this.chart.height}`, this._layoutKey(), ...parts];
+    const key = [`${this.chart.width}x${this.chart.height}`, this._layoutKey(), ...parts];
     if (sameParts(key, this._lastParts)) return false;
     this._lastParts = key;
     this.update();
@@ -444,6 +445,7 @@ export class BaseChart {
    * when it stops, the text alternative is brought up to date.
    */
   hold(on) {
+    if (this.growOnly && !on) this._lastParts = null; // at rest: drawn once more, axes refitted
     this.growOnly = on;
     this.deferText = on;
     if (!on && this._textStale && this.chart) this._refreshText();
