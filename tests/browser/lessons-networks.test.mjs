@@ -359,6 +359,185 @@ describe('lessons: backpropagation, attribution', () => {
     await page.close();
   });
 
+  test('backpropagation: a neurons-slider move rewrites only what changed; the chain out of sight waits for rest', async () => {
+    const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`,
+      { viewport: { width: 1280, height: 700 } });
+    await waitForWidgets(page);
+    const w = page.locator('gradlab-backprop-net');
+    await w.scrollIntoViewIfNeeded();
+    const r = await w.getByLabel('Neurons per hidden layer', { exact: true }).evaluate(async (range) => {
+      const el = range.getRootNode().host;
+      const frame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+      range.scrollIntoView({ block: 'center', behavior: 'instant' });
+      await frame();
+      await frame(); // the chain section's visibility is reported
+      const below = el.chainSection.getBoundingClientRect().top - innerHeight;
+      const lossOut = el.out.loss.output;
+      const lossNode = lossOut.firstChild;
+      const select = el.chainControls.neuron.select;
+      const firstOption = select.options[0];
+      const heading = () => el.chainHeading.textContent;
+      const label = () => el.lossChart.canvas.getAttribute('aria-label');
+      const before = { heading: heading(), weight: el.chain.weight, loss: lossOut.textContent, label: label() };
+      // Count loss-chart redraws and data-point paintings (Chart.js's point element).
+      let lossRedraws = 0;
+      const update = el.lossChart.update;
+      el.lossChart.update = function counted() { lossRedraws += 1; return update.call(this); };
+      const meta = (i) => el.boundary.chart.getDatasetMeta(i);
+      const pointProto = Object.getPrototypeOf(meta(0).data[0]);
+      let pointDraws = 0; // of the two classes' points (not the ring, not other charts)
+      const pointDraw = pointProto.draw;
+      pointProto.draw = function counted(...args) {
+        if (meta(0).data.includes(this) || meta(1).data.includes(this)) pointDraws += 1;
+        return pointDraw.apply(this, args);
+      };
+      try {
+        const moves = [];
+        const start = Number(range.value);
+        for (const v of [start + 1, start + 2]) {
+          range.value = String(v);
+          range.dispatchEvent(new Event('input', { bubbles: true }));
+          await frame();
+          moves.push({ moving: el.moving, width: el.settings.width, options: select.options.length,
+            sameFirstOption: select.options[0] === firstOption, sameTextNode: lossOut.firstChild === lossNode,
+            loss: lossOut.textContent, heading: heading(), weight: el.chain.weight, lossRedraws, pointDraws });
+        }
+        await new Promise((done) => setTimeout(done, 700)); // past settled()
+        await frame();
+        await frame();
+        const rest = { moving: el.moving, heading: heading(), weight: el.chain.weight, lossRedraws, label: label(),
+          weightShown: heading().includes(String(el.chain.weight).slice(0, 5)) };
+        el.step(1);
+        await frame();
+        const afterStep = lossRedraws;
+        // Two new networks from the activation list (no slider, so no hold): the first replaces a
+        // line (redrawn), the second one loss by another (no redraw, but the text follows).
+        const activation = el.controls.activation.select;
+        const pick = async (value) => {
+          activation.value = value;
+          activation.dispatchEvent(new Event('change'));
+          await frame();
+          return { label: label(), lossRedraws, moving: el.moving };
+        };
+        const picks = [await pick('sigmoid'), await pick('relu')];
+        return { below, before, moves, rest, afterStep, picks, start };
+      } finally {
+        el.lossChart.update = update;
+        pointProto.draw = pointDraw;
+      }
+    });
+    assert.ok(r.below > 100, `the chain section should start out of sight below the slider (${r.below} px below)`);
+    r.moves.forEach((m, k) => {
+      const what = `move ${k + 1} (width ${m.width})`;
+      assert.equal(m.moving, true, what);
+      assert.equal(m.width, r.start + k + 1, what);
+      assert.equal(m.options, m.width, `${what}: one neuron option per neuron`);
+      assert.ok(m.sameFirstOption, `${what}: the neuron options were rebuilt, not extended`);
+      assert.ok(m.sameTextNode, `${what}: the loss readout's text node was replaced, not rewritten`);
+      assert.notEqual(m.loss, r.before.loss, `${what}: the loss readout shows the new network's loss`);
+      assert.equal(m.heading, r.before.heading, `${what}: the chain out of sight was rewritten while the slider moved`);
+      assert.notEqual(m.weight, r.before.weight, `${what}: the chain property follows the new network`);
+      assert.equal(m.lossRedraws, 0, `${what}: the loss chart (one loss, no line) was redrawn`);
+      assert.equal(m.pointDraws, 0, `${what}: the data points were painted again`);
+    });
+    assert.equal(r.rest.moving, false);
+    assert.notEqual(r.rest.heading, r.before.heading, 'at rest the chain shows the new network');
+    assert.equal(r.rest.weight, r.moves[1].weight);
+    assert.ok(r.rest.weightShown, `at rest the chain heading shows w = ${r.rest.weight}: ${r.rest.heading}`);
+    assert.ok(r.rest.lossRedraws >= 1, 'at rest the loss chart is drawn again');
+    assert.notEqual(r.rest.label, r.before.label, 'at rest the loss chart\'s text describes the new network');
+    assert.ok(r.afterStep > r.rest.lossRedraws, 'a training step redraws the loss chart');
+    const [sigmoid, relu] = r.picks;
+    assert.ok(!sigmoid.moving && !relu.moving);
+    assert.equal(sigmoid.lossRedraws, r.afterStep + 1, 'a new network after training redraws the loss chart');
+    assert.equal(relu.lossRedraws, sigmoid.lossRedraws, 'one starting loss after another: no redraw');
+    assert.notEqual(relu.label, sigmoid.label, 'the loss chart\'s text describes the newest network');
+    await checkPage(page, problems, 'backpropagation (neurons drag)');
+    await page.close();
+  });
+
+  test('backpropagation: the data points\' layer gives the pixels Chart.js draws, and follows new points', async () => {
+    const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`);
+    await waitForWidgets(page);
+    const w = page.locator('gradlab-backprop-net');
+    await w.scrollIntoViewIfNeeded();
+    const r = await w.evaluate((el) => {
+      const c = el.boundary;
+      const { canvas } = c.chart;
+      const pixels = () => canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      // Channels more than 2/255 apart, and the largest difference: a point's anti-aliased edge
+      // is blended twice on the layer's way (into the transparent layer, then onto the chart).
+      const compare = (a, b) => {
+        let differing = 0;
+        let largest = 0;
+        for (let i = 0; i < a.length; i += 1) {
+          const d = Math.abs(a[i] - b[i]);
+          if (d > 2) differing += 1;
+          if (d > largest) largest = d;
+        }
+        return { differing, largest, size: a.length };
+      };
+      const own = c._drawDataset;
+      const both = () => {
+        c.update();
+        const layered = pixels();
+        c._drawDataset = () => true; // Chart.js draws the two class datasets itself
+        c.update();
+        const direct = pixels();
+        c._drawDataset = own;
+        return compare(layered, direct);
+      };
+      const same = both();
+      // New points (every point moved right by 1.5): the layer is painted again.
+      const { x, y } = el.data;
+      const moved = Float64Array.from(x, (v, i) => (i % 2 === 0 ? v + 1.5 : v));
+      c.setPoints(moved, y);
+      const after = both();
+      const movedAway = compare(pixels(), (() => { c.setPoints(x, y); c.update(); return pixels(); })());
+      return { same, after, movedAway };
+    });
+    for (const [name, d] of [['as loaded', r.same], ['after new points', r.after]]) {
+      assert.ok(d.largest <= 12, `${name}: a channel differs by ${d.largest}/255 from Chart.js's own drawing`);
+      assert.ok(d.differing < d.size * 0.002, `${name}: ${d.differing} of ${d.size} channel values differ by more than 2/255`);
+    }
+    assert.ok(r.movedAway.differing > 1000, `moving the points changed only ${r.movedAway.differing} channel values`);
+    await checkPage(page, problems, 'backpropagation (points layer)');
+    await page.close();
+  });
+
+  test('backpropagation: while a slider moves the gradient bars\' log axis only widens; at rest it fits again', async () => {
+    const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`);
+    await waitForWidgets(page);
+    const w = page.locator('gradlab-backprop-net');
+    await w.scrollIntoViewIfNeeded();
+    const r = await w.evaluate((el) => {
+      const c = el.normsChart;
+      const norms = el.layerNorms;
+      const limits = () => ({ min: c.chart.options.scales.y.min, max: c.chart.options.scales.y.max });
+      c.update();
+      const start = limits();
+      c.hold(true);
+      c.setValues(0, norms.map((v) => v * 1e3)); // up three decades: the axis widens
+      c.update();
+      const grown = limits();
+      c.setValues(0, norms); // back down: still held
+      c.update();
+      const held = limits();
+      c.hold(false);
+      c.update();
+      return { start, grown, held, rest: limits(), norms };
+    });
+    const lo = Math.min(...r.norms);
+    const hi = Math.max(...r.norms);
+    assert.ok(r.start.min <= lo / 2 && r.start.max >= hi, `limits ${JSON.stringify(r.start)} hold ${lo} … ${hi}`);
+    assert.equal(r.grown.min, r.start.min, 'widening keeps the bottom');
+    assert.ok(r.grown.max >= hi * 1e3, `widened top ${r.grown.max} holds ${hi * 1e3}`);
+    assert.deepEqual(r.held, r.grown, 'while held, smaller bars keep the axis');
+    assert.deepEqual(r.rest, r.start, 'at rest the axis fits the bars again');
+    await checkPage(page, problems, 'backpropagation (gradient bars axis)');
+    await page.close();
+  });
+
   test('backpropagation: sigmoid with 4 layers shows vanishing gradients, ReLU does not', async () => {
     const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`);
     await waitForWidgets(page);

@@ -379,7 +379,8 @@ export class BaseChart {
       chart.config.clearCache(); // dataset styles may have changed (e.g. a highlighted line)
       chart.notifyPlugins('beforeElementsUpdate'); // decimation of long series
       const n = chart.data.datasets.length;
-      for (let i = 0; i < n; i += 1) chart.getDatasetMeta(i).controller.buildOrUpdateElements(false);
+      const redo = chart.data.datasets.map((_, i) => !this._keepsElements(i));
+      for (let i = 0; i < n; i += 1) if (redo[i]) chart.getDatasetMeta(i).controller.buildOrUpdateElements(false);
       // Chart.js's _updateDatasets('none'), except that a dataset whose own style properties are
       // the same as at its last update keeps the options Chart.js resolved for it then:
       // resolving them again through Chart.js's option proxies was the largest part of a
@@ -390,7 +391,7 @@ export class BaseChart {
           const { controller } = chart.getDatasetMeta(i);
           if (this._noteStyle(controller, chart.data.datasets[i])) controller.configure();
         }
-        for (let i = 0; i < n; i += 1) chart._updateDataset(i, 'none');
+        for (let i = 0; i < n; i += 1) if (redo[i]) chart._updateDataset(i, 'none');
         chart.notifyPlugins('afterDatasetsUpdate', { mode: 'none' });
       }
       chart.notifyPlugins('afterUpdate', { mode: 'none' }); // legend swatches follow the styles
@@ -406,6 +407,14 @@ export class BaseChart {
   }
 
   /**
+   * True when dataset i's points are known to be where the last update put them (same data,
+   * same layout): the fast path then leaves its elements alone. No chart knows that by default.
+   */
+  _keepsElements() {
+    return false;
+  }
+
+  /**
    * update(), unless `parts` — everything the widget put into the chart since, as numbers, strings
    * or typed arrays — equal those of the last updateIf() and the chart's size and layout are the
    * same: a slider move that leaves a chart's picture as it was (a setting of the next step, not
@@ -415,9 +424,16 @@ export class BaseChart {
   updateIf(parts) {
     if (!this.chart) return false;
     const key = [`${this.chart.width}x${this.chart.height}`, this._layoutKey(), ...parts];
-    if (sameParts(key, this._lastParts)) return false;
-    this._lastParts = key;
+    if (sameParts(key, this._lastParts)) {
+      // The picture stays; the text alternative still follows data that `parts` leave out
+      // (backprop-net's loss chart before the first step: one loss, no line to draw).
+      if (this.deferText) this._textStale = true;
+      else this._refreshText();
+      return false;
+    }
     this.update();
+    // Kept as they are after the update: its fitting of automatic axes is part of the layout.
+    this._lastParts = [`${this.chart.width}x${this.chart.height}`, this._layoutKey(), ...parts];
     return true;
   }
 

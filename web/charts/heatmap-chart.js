@@ -102,6 +102,7 @@ export class HeatmapChart extends BaseChart {
     const imagePlugin = {
       id: 'glHeatmap',
       beforeDatasetsDraw: (chart) => this._drawImage(chart),
+      beforeDatasetDraw: (chart, args) => this._drawDataset(chart, args.index),
     };
     this._create({
       type: 'scatter',
@@ -303,6 +304,11 @@ export class HeatmapChart extends BaseChart {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(this._bg, 0, 0);
     ctx.restore();
+  }
+
+  /** Before Chart.js draws dataset `index`: false draws it some other way (see BoundaryChart). */
+  _drawDataset() {
+    return true;
   }
 
   _paintBackground(ctx, area, { x: sx, y: sy }) {

@@ -8,12 +8,14 @@
 //                  (orange = class 0, blue = class 1, pale = unsure), the p = 0.5 boundary as a
 //                  dark line, and the data points on top (orange circles = class 0, blue
 //                  triangles = class 1), one of them optionally ringed. The image and line are
-//                  HeatmapChart's ('probability' colour scale), painted once per new grid.
+//                  HeatmapChart's ('probability' colour scale), painted once per new grid; the
+//                  data points are painted once into a layer of their own and copied over it.
 //
 // Both follow web/charts/base-chart.js: a <figure> with a canvas whose aria-label is a one-line
 // summary, a hidden table of the numbers, update() once per frame, destroy() on disconnect.
 
 import { Chart, BarController, BarElement, CategoryScale } from 'chart.js';
+import { clipArea, getDatasetClipArea, unclipArea } from 'chart.js/helpers';
 import { BaseChart, axis, COLORS, finiteOrNaN, sampleIndices, SERIES_COLORS } from '../charts/base-chart.js';
 import { HeatmapChart } from '../charts/heatmap-chart.js';
 import { formatShort } from './format.js';
@@ -72,8 +74,9 @@ export class BarChart extends BaseChart {
    * least twice the bottom, or it would barely show) and the tallest is within two decades of
    * the top. Values that change together (backprop-net's gradient norms: every move of its
    * neurons slider is a new network) then mostly redraw the bars only; limits fitted to every
-   * new set of values relaid the chart, a full Chart.js update of ~6 ms, each time. A new
-   * number of categories fits afresh.
+   * new set of values relaid the chart, a full Chart.js update of ~6 ms, each time. While a
+   * slider moves (growOnly, see BaseChart.hold) the limits only widen: bars far below the top
+   * keep the axis until the hand rests. A new number of categories fits afresh.
    */
   _logLimits() {
     const y = this.chart.options.scales.y;
@@ -86,11 +89,18 @@ export class BarChart extends BaseChart {
     const lo = Math.min(...shown);
     const hi = Math.max(...shown);
     const bars = this.categories.length;
-    if (bars === this._logBars && lo / 2 >= y.min && hi <= y.max && hi >= y.max / 100) return;
+    const same = bars === this._logBars;
+    if (same && lo / 2 >= y.min && hi <= y.max && hi >= y.max / 100) return;
     this._logBars = bars;
     const bottom = Math.floor(Math.log10(lo / 2));
-    y.min = 10 ** bottom;
-    y.max = 10 ** Math.max(Math.ceil(Math.log10(hi)), bottom + 1);
+    let min = 10 ** bottom;
+    let max = 10 ** Math.max(Math.ceil(Math.log10(hi)), bottom + 1);
+    if (same && this.growOnly && y.min > 0 && y.max > 0) {
+      min = Math.min(min, y.min);
+      max = Math.max(max, y.max);
+    }
+    y.min = min;
+    y.max = max;
   }
 
   _value(i, k) {
@@ -142,6 +152,9 @@ export class BoundaryChart extends HeatmapChart {
     });
     this.onPick = onPick;
     this.accuracy = NaN;
+    this._pointsVersion = 0; // bumped by setPoints
+    this._pointsLayer = null; // the data points alone, on a transparent canvas of the chart's size
+    this._pointsKey = '';
     if (onPick) {
       const down = (e) => {
         const at = this.eventToData(e);
@@ -162,6 +175,65 @@ export class BoundaryChart extends HeatmapChart {
     }
     this.chart.data.datasets[0].data = zero;
     this.chart.data.datasets[1].data = one;
+    this._pointsVersion += 1;
+  }
+
+  // The class datasets' elements (pixel positions of the points) are only read to paint the
+  // layer below; the fast path of update() (same layout) need not place them again until
+  // setPoints gives new ones.
+  _keepsElements(i) {
+    return i <= 1 && this._placedVersion === this._pointsVersion;
+  }
+
+  update() {
+    super.update();
+    this._placedVersion = this._pointsVersion;
+  }
+
+  // The data points stay while the picture under them changes at every move of a slider (each
+  // move of backprop-net's neurons slider is a new network): Chart.js would draw all of them
+  // again each frame (a fill and an outline per point). They are painted once into a layer of
+  // their own, copied onto the chart in place of the two class datasets, and painted again
+  // when the points, the chart's size or its plot area change. The ring of the chosen example
+  // (dataset 2) is drawn by Chart.js, on top.
+  _drawDataset(chart, index) {
+    if (index > 1) return true;
+    // Chart.js draws datasets of equal `order` last index first: the layer goes down once, at
+    // the first of the two.
+    if (index === 1 || !chart.isDatasetVisible(1)) this._copyPoints(chart);
+    return false;
+  }
+
+  _copyPoints(chart) {
+    const { canvas, chartArea: area } = chart;
+    const key = `${canvas.width}x${canvas.height}:${area.left},${area.top},${area.width},${area.height}:${this._pointsVersion}`;
+    if (key !== this._pointsKey) {
+      this._pointsLayer ??= document.createElement('canvas');
+      const layer = this._pointsLayer;
+      if (layer.width !== canvas.width || layer.height !== canvas.height) {
+        layer.width = canvas.width;
+        layer.height = canvas.height;
+      }
+      const ctx = layer.getContext('2d');
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, layer.width, layer.height);
+      const ratio = chart.currentDevicePixelRatio || 1;
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      for (const i of [0, 1]) {
+        if (!chart.isDatasetVisible(i)) continue;
+        const meta = chart.getDatasetMeta(i);
+        const clip = getDatasetClipArea(chart, meta); // as Chart.js clips the dataset's drawing
+        if (clip) clipArea(ctx, clip);
+        for (const point of meta.data) if (!point.hidden) point.draw(ctx, area);
+        if (clip) unclipArea(ctx);
+      }
+      this._pointsKey = key;
+    }
+    const ctx = chart.ctx;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this._pointsLayer, 0, 0);
+    ctx.restore();
   }
 
   /** Ring one point (null: none). */

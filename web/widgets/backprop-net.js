@@ -208,13 +208,14 @@ export class BackpropNet extends GradlabWidget {
         h('div', { class: 'bn-side' },
           h('h4', { class: 'gl-label' }, 'Loss after each step'), this.lossHost,
           h('h4', { class: 'gl-label' }, 'Gradient size of each layer\'s weights'), this.normsHost, this.normsText)),
-      h('section', { class: 'bn-chain', 'aria-label': 'The chain of derivatives for one weight' },
+      this.chainSection = h('section', { class: 'bn-chain', 'aria-label': 'The chain of derivatives for one weight' },
         h('h4', { class: 'gl-title' }, 'The chain for one weight of the first layer'),
         this.row(this.chainControls.input.element, this.chainControls.neuron.element, this.chainControls.example.element),
         this.chainHeading, this.chainList,
         h('div', { class: 'gl-readouts' }, ...Object.values(this.chainOut).map((r) => r.element))),
     );
 
+    this._watchChain();
     this.boundary = this.own(new BoundaryChart(this.boundaryHost, {
       label: 'Decision boundary of the network', ...EXTENT,
       onPick: (x, y) => this._pickNearest(x, y),
@@ -224,6 +225,25 @@ export class BackpropNet extends GradlabWidget {
     this.normsChart = this.own(new BarChart(this.normsHost, { label: 'Size of the gradient of each weight matrix',
       xLabel: 'weights of layer (last: output)', yLabel: '‖∂L/∂W‖ (log)', log: true, series: [{ label: '‖∂L/∂W‖', color: COLORS.purple }] }));
     this._build();
+  }
+
+  /**
+   * Whether the chain section is on screen (or within 100 px of it). While a slider moves and the
+   * section is out of sight, draw() leaves its text as it was: a move of the layers or neurons
+   * slider, whose controls sit far above it, then lays out and paints about a dozen fewer lines.
+   * It is written when the slider comes to rest (or as soon as the section comes into view), so
+   * the page never keeps numbers that are out of date once the hand is off the slider.
+   */
+  _watchChain() {
+    this._chainOnScreen = true;
+    this._chainStale = false;
+    if (typeof IntersectionObserver !== 'function') return;
+    const observer = new IntersectionObserver((entries) => {
+      this._chainOnScreen = entries[entries.length - 1].isIntersecting;
+      if (this._chainOnScreen && this._chainStale) this.requestDraw();
+    }, { rootMargin: '100px' });
+    observer.observe(this.chainSection);
+    this.own(() => observer.disconnect());
   }
 
   // --- model --------------------------------------------------------------------------------
@@ -236,6 +256,20 @@ export class BackpropNet extends GradlabWidget {
   _neuronOptions() {
     const w = this.state.width;
     return Array.from({ length: w }, (_, j) => ({ value: String(j), label: `neuron ${j + 1}` }));
+  }
+
+  /**
+   * The neuron list follows the width: options are added or taken off at the end (a move of the
+   * neurons slider changes one or two; rebuilding all of them restyled and relaid the list at
+   * every move), and the chosen neuron stays when it still exists.
+   */
+  _syncNeuronOptions() {
+    const sel = this.chainControls.neuron.select;
+    const w = this.state.width;
+    while (sel.options.length > w) sel.lastElementChild.remove();
+    for (let j = sel.options.length; j < w; j += 1) sel.append(h('option', { value: String(j) }, `neuron ${j + 1}`));
+    this.state.neuron = Math.min(this.state.neuron, w - 1);
+    if (sel.value !== String(this.state.neuron)) sel.value = String(this.state.neuron);
   }
 
   /** (Re)creates data, model, probe and trainer from the current settings: a fresh start. */
@@ -294,12 +328,7 @@ export class BackpropNet extends GradlabWidget {
   _setting(name, value) {
     if (this.state[name] === value) return;
     this.state[name] = value;
-    if (name === 'width') {
-      const sel = this.chainControls.neuron.select;
-      sel.replaceChildren(...this._neuronOptions().map((o) => h('option', { value: o.value }, o.label)));
-      this.state.neuron = Math.min(this.state.neuron, value - 1);
-      sel.value = String(this.state.neuron);
-    }
+    if (name === 'width') this._syncNeuronOptions();
     this._build();
   }
 
@@ -362,10 +391,7 @@ export class BackpropNet extends GradlabWidget {
     this.controls.depth.set(a.depth);
     this.controls.width.set(a.width);
     this.controls.lr.set(a['learning-rate']);
-    const sel = this.chainControls.neuron.select;
-    sel.replaceChildren(...this._neuronOptions().map((o) => h('option', { value: o.value }, o.label)));
-    this.state.neuron = Math.min(this.state.neuron, a.width - 1);
-    sel.value = String(this.state.neuron);
+    this._syncNeuronOptions();
     this._build();
   }
 
@@ -497,11 +523,14 @@ export class BackpropNet extends GradlabWidget {
     const c = this.chainResult;
     this.boundary.setChosen(c.x);
     this.boundary.update();
-    this._drawChain(c, s);
+    this._chainStale = this.moving && !this._chainOnScreen;
+    if (!this._chainStale) this._drawChain(c, s);
     if (!fresh) return;
 
+    // A fresh network has one loss and no line yet (the chart draws no points): its picture
+    // changes from the first step on, not at each new network of the layers or neurons slider.
     this.lossChart.setSeries(0, snap.history);
-    this.lossChart.update();
+    this.lossChart.updateIf(snap.history.length < 2 ? ['no line'] : [snap.history]);
 
     const L = snap.norms.length;
     const names = snap.norms.map((_, l) => `W${sub(l + 1)}`);
@@ -615,10 +644,7 @@ export class BackpropNet extends GradlabWidget {
     this.controls.depth.set(next.depth);
     this.controls.width.set(next.width);
     this.controls.lr.set(next.lr);
-    const sel = this.chainControls.neuron.select;
-    sel.replaceChildren(...this._neuronOptions().map((o) => h('option', { value: o.value }, o.label)));
-    this.state.neuron = Math.min(this.state.neuron, next.width - 1);
-    sel.value = String(this.state.neuron);
+    this._syncNeuronOptions();
     this._build();
     const p = state.parameters;
     if (p !== undefined) {

@@ -187,10 +187,18 @@ function nodesOf(children, out = []) {
 
 /**
  * Set an element's text only when it changes. Rewriting the same text still replaces the text
- * node, and the browser then lays the widget out and repaints it on the next frame.
+ * node, and the browser then lays the widget out and repaints it on the next frame. A new text
+ * goes into the element's one text node when it has one: replacing the node (textContent) makes
+ * the browser restyle the new node and take the old one out of the layout, and on a slider move
+ * that rewrites a dozen readouts and lines that was most of the layout work of the frame.
  */
 export function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
+  const only = el.firstChild;
+  if (only && only === el.lastChild && only.nodeType === Node.TEXT_NODE) {
+    if (only.data !== text) only.data = text;
+  } else if (el.textContent !== text) {
+    el.textContent = text;
+  }
 }
 
 /**
@@ -557,7 +565,7 @@ export class GradlabWidget extends HTMLElement {
       this._noticeBox.append(el);
     }
     el.className = `gl-notice gl-notice-${kind}`;
-    if (el.textContent !== text) el.textContent = text;
+    setText(el, text);
     return key;
   }
 
@@ -943,9 +951,7 @@ export class GradlabWidget extends HTMLElement {
     const element = h('div', { class: 'gl-readout' },
       h('span', { class: 'gl-readout-label' }, label), output);
     let current = NaN;
-    const write = (text) => {
-      if (output.textContent !== text) output.textContent = text;
-    };
+    const write = (text) => setText(output, text);
     return {
       element, output,
       get value() { return current; },
