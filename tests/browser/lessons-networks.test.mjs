@@ -69,6 +69,28 @@ function central(f, x, j, h) {
 }
 
 
+/**
+ * In the page: redraw backprop-net's gradient bars and return the names it writes under the bars ([text, x] from
+ * the canvas's fillText) and the x of each drawn bar. (Passed to evaluate as its function.)
+ */
+function namesUnderBars(el) {
+  const chart = el.normsChart;
+  const { ctx } = chart.chart;
+  const drawn = [];
+  ctx.fillText = function fillText(text, x, y) {
+    drawn.push([text, x]);
+    return Object.getPrototypeOf(this).fillText.call(this, text, x, y);
+  };
+  try {
+    chart.update();
+  } finally {
+    delete ctx.fillText;
+  }
+  const values = chart.chart.data.datasets[0].data;
+  const bars = chart.chart.getDatasetMeta(0).data.filter((_, k) => values[k] !== null).map((bar) => bar.x);
+  return { drawn: drawn.filter(([text]) => text.startsWith('W')), bars, area: chart.chart.chartArea };
+}
+
 const relClose = (a, b, rel, what) =>
   close(a, b, rel * Math.max(Math.abs(a), Math.abs(b), 1e-12), what);
 
@@ -400,7 +422,8 @@ describe('lessons: backpropagation, attribution', () => {
           await frame();
           moves.push({ moving: el.moving, width: el.settings.width, options: select.options.length,
             sameFirstOption: select.options[0] === firstOption, sameTextNode: lossOut.firstChild === lossNode,
-            loss: lossOut.textContent, heading: heading(), weight: el.chain.weight, lossRedraws, pointDraws });
+            loss: lossOut.textContent, heading: heading(), probeMade: el.probe !== null, // before `chain` asks
+            weight: el.chain.weight, lossRedraws, pointDraws });
         }
         await new Promise((done) => setTimeout(done, 700)); // past settled()
         await frame();
@@ -436,6 +459,7 @@ describe('lessons: backpropagation, attribution', () => {
       assert.ok(m.sameTextNode, `${what}: the loss readout's text node was replaced, not rewritten`);
       assert.notEqual(m.loss, r.before.loss, `${what}: the loss readout shows the new network's loss`);
       assert.equal(m.heading, r.before.heading, `${what}: the chain out of sight was rewritten while the slider moved`);
+      assert.equal(m.probeMade, false, `${what}: the chain was computed though it waits`);
       assert.notEqual(m.weight, r.before.weight, `${what}: the chain property follows the new network`);
       assert.equal(m.lossRedraws, 0, `${what}: the loss chart (one loss, no line) was redrawn`);
       assert.equal(m.pointDraws, 0, `${what}: the data points were painted again`);
@@ -505,6 +529,50 @@ describe('lessons: backpropagation, attribution', () => {
     await page.close();
   });
 
+  test('backpropagation: another number of layers redraws the bars over the kept axes, centred and named', async () => {
+    const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`);
+    await waitForWidgets(page);
+    const w = page.locator('gradlab-backprop-net');
+    await w.scrollIntoViewIfNeeded();
+    const layers = w.getByLabel('Hidden layers', { exact: true });
+    await layers.focus();
+    const seen = [];
+    for (const key of ['ArrowRight', 'ArrowRight', 'ArrowLeft', 'ArrowLeft', 'ArrowLeft']) {
+      // Count Chart.js's full updates (new layouts) of the bar chart during the key's frame.
+      await w.evaluate((el) => {
+        const chart = el.normsChart.chart;
+        const update = chart.update;
+        window.__fullUpdates = 0;
+        chart.update = function counted(...args) { window.__fullUpdates += 1; return update.apply(this, args); };
+        window.__restore = () => { chart.update = update; };
+      });
+      await page.keyboard.press(key);
+      await frames(page);
+      const r = await w.evaluate((el) => {
+        window.__restore();
+        return { depth: el.settings.depth, norms: el.layerNorms, full: window.__fullUpdates, moving: el.moving };
+      });
+      seen.push({ ...r, ...(await w.evaluate(namesUnderBars)) });
+    }
+    assert.deepEqual(seen.map((s) => s.depth), [3, 4, 3, 2, 1]);
+    for (const s of seen) {
+      const what = `${s.depth} hidden layers`;
+      assert.equal(s.moving, true, what);
+      assert.equal(s.full, 0, `${what}: the bar chart was laid out again`);
+      const names = Array.from({ length: s.depth + 1 }, (_, k) => `W${'₁₂₃₄₅'[k]}`);
+      assert.deepEqual(s.drawn.map(([name]) => name), names, `${what}: names under the bars`);
+      assert.equal(s.bars.length, s.norms.length, `${what}: one bar per weight matrix`);
+      s.drawn.forEach(([name, x], k) => close(x, s.bars[k], 0.5, `${what}: ${name} under its bar`));
+      // Centred: the middle of the bars is within half a place of the middle of the plot.
+      const middle = (s.bars[0] + s.bars[s.bars.length - 1]) / 2;
+      const place = (s.area.right - s.area.left) / 5;
+      assert.ok(Math.abs(middle - (s.area.left + s.area.right) / 2) <= place / 2 + 0.5,
+        `${what}: bars centred at ${middle} in ${s.area.left} … ${s.area.right}`);
+    }
+    await checkPage(page, problems, 'backpropagation (layers and gradient bars)');
+    await page.close();
+  });
+
   test('backpropagation: while a slider moves the gradient bars\' log axis only widens; at rest it fits again', async () => {
     const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`);
     await waitForWidgets(page);
@@ -563,9 +631,10 @@ describe('lessons: backpropagation, attribution', () => {
     assert.match(text, /‖∂L\/∂W₁‖ = .*‖∂L\/∂W₅‖ = /);
     assert.match(text, /first layer's gradient is/);
     await widgetShot(w, 'widget-backprop-net-vanishing');
-    // The bars are labelled with their layers' names (W₁ … W₅), not their indices.
-    const names = await w.evaluate((el) => el.normsChart.chart.scales.x.ticks.map((t) => t.label));
-    assert.deepEqual(names, ['W₁', 'W₂', 'W₃', 'W₄', 'W₅']);
+    // The bars are labelled with their layers' names (W₁ … W₅), each under its bar.
+    const named = await w.evaluate(namesUnderBars);
+    assert.deepEqual(named.drawn.map(([name]) => name), ['W₁', 'W₂', 'W₃', 'W₄', 'W₅']);
+    named.drawn.forEach(([name, x], k) => close(x, named.bars[k], 0.5, `${name} under its bar`));
     // Its log axis is labelled at powers of ten: 0.001 … 10000 written out, 10⁻⁴ and beyond as
     // powers (not "1.00 × 10⁻⁴" next to "0.001").
     const sup = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };

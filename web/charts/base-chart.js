@@ -34,8 +34,9 @@ export const COLORS = {
 export const SERIES_COLORS = [COLORS.blue, COLORS.orange, COLORS.green, COLORS.purple,
   COLORS.red, COLORS.gray];
 
-const FONT = { family: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif',
+export const FONT = { family: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif',
   size: 12 };
+export const TICK_COLOR = '#3d4652';
 
 // Log axes: ticks, grid lines and labels at the powers of ten only, labelled 0.001 … 1 … 10000
 // and 10⁻⁶, 10⁸ beyond (Chart.js would print "100.000" with uniform decimals, which reads as a
@@ -95,7 +96,7 @@ export function axis({ title, min, max, type = 'linear', grid = true } = {}) {
     min,
     max,
     title: title ? { display: true, text: title, color: COLORS.ink, font: { ...FONT, size: 13 } } : undefined,
-    ticks: { color: '#3d4652', font: FONT, maxTicksLimit: 8, autoSkip: type !== 'logarithmic',
+    ticks: { color: TICK_COLOR, font: FONT, maxTicksLimit: 8, autoSkip: type !== 'logarithmic',
       callback: type === 'logarithmic' ? logTick : type === 'category' ? categoryTick : linearTick },
     afterBuildTicks: type === 'logarithmic' ? keepPowers : undefined,
     grid: { color: grid ? COLORS.grid : 'transparent' },

@@ -16,11 +16,14 @@
 
 import { Chart, BarController, BarElement, CategoryScale } from 'chart.js';
 import { clipArea, getDatasetClipArea, unclipArea } from 'chart.js/helpers';
-import { BaseChart, axis, COLORS, finiteOrNaN, sampleIndices, SERIES_COLORS } from '../charts/base-chart.js';
+import { BaseChart, axis, COLORS, finiteOrNaN, FONT, sampleIndices, SERIES_COLORS, TICK_COLOR } from '../charts/base-chart.js';
 import { HeatmapChart } from '../charts/heatmap-chart.js';
 import { formatShort } from './format.js';
 
 Chart.register(BarController, BarElement, CategoryScale);
+
+const SLOT_NAMES_HEIGHT = 20; // room under a slotted bar chart's plot for the names (12 px font)
+const sameLabels = (a, b) => Array.isArray(b) && a.length === b.length && a.every((v, k) => v === b[k]);
 
 export class BarChart extends BaseChart {
   /**
@@ -31,36 +34,69 @@ export class BarChart extends BaseChart {
    * @param {Array<{label:string, color?:string}>} [o.series]
    * @param {string} [o.xLabel] [o.yLabel]
    * @param {boolean} [o.log]          logarithmic value axis
+   * @param {number} [o.slots]         a number of categories that can change (backprop-net's
+   *   layers): the axis keeps this many places and the bars sit centred among them (see _place)
    */
   constructor(host, { label, categories = [], series = [{ label: 'value' }], xLabel = '', yLabel = '',
-    log = false } = {}) {
+    log = false, slots = 0 } = {}) {
     super(host, { label });
     this.log = log;
     this.xLabel = xLabel;
+    this.slots = slots;
+    this.categories = []; // (Chart.js draws once while _create makes the chart)
+    this._offset = 0;
     this.series = series.map((s, i) => ({ ...s, color: s.color ?? SERIES_COLORS[i % SERIES_COLORS.length] }));
     const valueAxis = axis({ title: yLabel, type: log ? 'logarithmic' : 'linear' });
     if (!log) valueAxis.beginAtZero = true;
+    const nameAxis = axis({ title: xLabel, type: 'category', grid: false });
+    if (slots) {
+      // The names are drawn under the bars by the plugin below; the axis keeps room for them.
+      nameAxis.ticks.display = false;
+      nameAxis.afterFit = (scale) => { scale.height += SLOT_NAMES_HEIGHT; };
+    }
     this._create({
       type: 'bar',
       datasets: this.series.map((s) => ({ label: s.label, data: [], parsing: true,
         backgroundColor: s.color, borderColor: s.color, borderWidth: 1 })),
-      scales: { x: axis({ title: xLabel, type: 'category', grid: false }), y: valueAxis },
+      scales: { x: nameAxis, y: valueAxis },
       legend: this.series.length > 1,
+      plugins: slots ? [{ id: 'glSlotNames', afterDatasetsDraw: (chart) => this._drawNames(chart) }] : [],
     });
     this.setCategories(categories);
   }
 
+  // With `slots`, the category axis always has the same places (unnamed), so that another number
+  // of bars changes only the data: a move of backprop-net's layers slider then redraws the bars
+  // over the kept axes instead of laying the chart out again (a full Chart.js update, 2–3 ms of a
+  // frame). The n bars take the middle places; their names are drawn under them each redraw.
   setCategories(categories) {
     this.categories = [...categories];
-    this.chart.data.labels = this.categories;
+    const places = this.slots && categories.length <= this.slots ? this.slots : 0;
+    this._offset = places ? Math.floor((places - categories.length) / 2) : 0;
+    const labels = places ? Array.from({ length: places }, (_, k) => `place ${k + 1}`) : this.categories;
+    if (!sameLabels(labels, this.chart.data.labels)) this.chart.data.labels = labels;
   }
 
   /** Values of series i, one per category. */
   setValues(i, values) {
-    this.chart.data.datasets[i].data = Array.from(values, (v) => {
+    const data = new Array(this.chart.data.labels.length).fill(null);
+    Array.from(values).forEach((v, k) => {
       const f = finiteOrNaN(v);
-      return this.log && !(f > 0) ? null : (Number.isNaN(f) ? null : f);
+      data[this._offset + k] = this.log && !(f > 0) ? null : (Number.isNaN(f) ? null : f);
     });
+    this.chart.data.datasets[i].data = data;
+  }
+
+  _drawNames(chart) {
+    const { ctx } = chart;
+    const x = chart.scales.x;
+    ctx.save();
+    ctx.font = `${FONT.size}px ${FONT.family}`;
+    ctx.fillStyle = TICK_COLOR;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    this.categories.forEach((name, k) => ctx.fillText(name, x.getPixelForValue(this._offset + k), x.top + 4));
+    ctx.restore();
   }
 
   /** Redraw; a log axis first gets its limits (see _logLimits). */
@@ -76,7 +112,7 @@ export class BarChart extends BaseChart {
    * neurons slider is a new network) then mostly redraw the bars only; limits fitted to every
    * new set of values relaid the chart, a full Chart.js update of ~6 ms, each time. While a
    * slider moves (growOnly, see BaseChart.hold) the limits only widen: bars far below the top
-   * keep the axis until the hand rests. A new number of categories fits afresh.
+   * keep the axis until the hand rests.
    */
   _logLimits() {
     const y = this.chart.options.scales.y;
@@ -88,14 +124,11 @@ export class BarChart extends BaseChart {
     }
     const lo = Math.min(...shown);
     const hi = Math.max(...shown);
-    const bars = this.categories.length;
-    const same = bars === this._logBars;
-    if (same && lo / 2 >= y.min && hi <= y.max && hi >= y.max / 100) return;
-    this._logBars = bars;
+    if (lo / 2 >= y.min && hi <= y.max && hi >= y.max / 100) return;
     const bottom = Math.floor(Math.log10(lo / 2));
     let min = 10 ** bottom;
     let max = 10 ** Math.max(Math.ceil(Math.log10(hi)), bottom + 1);
-    if (same && this.growOnly && y.min > 0 && y.max > 0) {
+    if (this.growOnly && y.min > 0 && y.max > 0) {
       min = Math.min(min, y.min);
       max = Math.max(max, y.max);
     }
@@ -104,7 +137,7 @@ export class BarChart extends BaseChart {
   }
 
   _value(i, k) {
-    const v = this.chart.data.datasets[i].data[k];
+    const v = this.chart.data.datasets[i].data[this._offset + k];
     return v === null || v === undefined ? NaN : v;
   }
 

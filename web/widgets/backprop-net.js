@@ -223,15 +223,17 @@ export class BackpropNet extends GradlabWidget {
     this.lossChart = this.own(new LineChart(this.lossHost, { label: 'Training loss over steps', log: true,
       series: [{ label: 'loss', color: COLORS.blue }] }));
     this.normsChart = this.own(new BarChart(this.normsHost, { label: 'Size of the gradient of each weight matrix',
-      xLabel: 'weights of layer (last: output)', yLabel: '‖∂L/∂W‖ (log)', log: true, series: [{ label: '‖∂L/∂W‖', color: COLORS.purple }] }));
+      xLabel: 'weights of layer (last: output)', yLabel: '‖∂L/∂W‖ (log)', log: true, slots: 5, // up to 4 hidden + output
+      series: [{ label: '‖∂L/∂W‖', color: COLORS.purple }] }));
     this._build();
   }
 
   /**
    * Whether the chain section is on screen (or within 100 px of it). While a slider moves and the
    * section is out of sight, draw() leaves its text as it was: a move of the layers or neurons
-   * slider, whose controls sit far above it, then lays out and paints about a dozen fewer lines.
-   * It is written when the slider comes to rest (or as soon as the section comes into view), so
+   * slider, whose controls sit far above it, then lays out and paints about a dozen fewer lines,
+   * and the chain is not even computed (nor its one-example probe network made) unless the
+   * `chain` property asks for it. It is written when the slider comes to rest (or as soon as the section comes into view), so
    * the page never keeps numbers that are out of date once the hand is off the slider.
    */
   _watchChain() {
@@ -278,6 +280,7 @@ export class BackpropNet extends GradlabWidget {
     const s = this.state;
     this.pause();
     for (const r of [this.trainer, this.model, this.probe]) if (r) this.release(r);
+    this.probe = null;
     // The data (and the predict() query built on it) depend only on these four settings: a move
     // of the layers or neurons slider rebuilds the network, not the data.
     const dataKey = [s.dataset, a.points, a.seed, a.noise].join();
@@ -288,7 +291,7 @@ export class BackpropNet extends GradlabWidget {
       loss: 'bce', seed: a.seed, init: s.activation === 'relu' ? 'he' : 'xavier' };
     this.model = this.own(this.gl.model(spec));
     this.model.setData(this.data);
-    this.probe = this.own(this.gl.model(spec)); // holds one example for the chain
+    this._spec = spec; // the probe for the chain (one example) is made when the chain is computed
     this._makeTrainer();
     s.input = Math.min(s.input, 1);
     s.neuron = Math.min(s.neuron, s.width - 1);
@@ -440,7 +443,7 @@ export class BackpropNet extends GradlabWidget {
    */
   _changed({ network = true } = {}) {
     if (network || !this.snapshot) this._compute();
-    this.chainResult = this._chain();
+    this._chainResult = null; // computed when drawn or asked for (not while it waits, see _watchChain)
     this.requestDraw();
     this._emitChange();
   }
@@ -479,6 +482,12 @@ export class BackpropNet extends GradlabWidget {
     };
   }
 
+  /** The chain for the current network and choice (computed at most once per change). */
+  get chainResult() {
+    if (!this._chainResult && this.model) this._chainResult = this._chain();
+    return this._chainResult;
+  }
+
   /** The backward pass for one example written out, with the engine's check and a central difference. */
   _chain() {
     const s = this.state;
@@ -489,6 +498,7 @@ export class BackpropNet extends GradlabWidget {
     const bp = backpropOne(params, this.sizes, s.activation, x, y);
     const byChain = x[s.input] * bp.deltas[0][s.neuron];
     // Engine: the same network holding only this example.
+    this.probe ??= this.own(this.gl.model(this._spec));
     this.probe.setData({ x, y: [y], rows: 1 });
     const index = s.input * s.width + s.neuron; // W1 is the first block, row-major 2 × width
     const engine = this.probe.evaluate(params).gradient[index];
@@ -520,11 +530,11 @@ export class BackpropNet extends GradlabWidget {
     this._drawn = snap;
     if (fresh) this.boundary.setGrid(snap.grid, snap.gridSize);
     this.boundary.accuracy = snap.accuracy;
-    const c = this.chainResult;
-    this.boundary.setChosen(c.x);
+    const i = s.example;
+    this.boundary.setChosen([this.data.x[2 * i], this.data.x[2 * i + 1]]);
     this.boundary.update();
     this._chainStale = this.moving && !this._chainOnScreen;
-    if (!this._chainStale) this._drawChain(c, s);
+    if (!this._chainStale) this._drawChain(this.chainResult, s);
     if (!fresh) return;
 
     // A fresh network has one loss and no line yet (the chart draws no points): its picture
