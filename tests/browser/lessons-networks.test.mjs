@@ -100,12 +100,17 @@ describe('lessons: backpropagation, attribution', () => {
   let site;
   let browser;
   withSiteAndBrowser((s, b) => { site = s; browser = b; });
+  /** A lesson page with its widgets ready, and the first `tag` widget scrolled into view. */
+  const openWidget = async (lesson, tag, options) => {
+    const { page, problems } = await openPage(browser, `${site.url}lessons/${lesson}.html`, options);
+    await waitForWidgets(page);
+    const w = page.locator(tag);
+    await w.scrollIntoViewIfNeeded();
+    return { page, problems, w };
+  };
 
   test('backpropagation by hand: forward and backward one node at a time, the lesson\'s numbers', async () => {
-    const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`);
-    await waitForWidgets(page);
-    const w = page.locator('gradlab-backprop-steps');
-    await w.scrollIntoViewIfNeeded();
+    const { page, problems, w } = await openWidget('backpropagation', 'gradlab-backprop-steps');
     // Oracle: the network written out, its chain rule, and a central difference.
     const lossOf = ({ w1, b1, w2, b2 }, act = Math.tanh, x = 2, y = 1) => (w2 * act(w1 * x + b1) + b2 - y) ** 2;
     const start = { w1: 0.5, b1: 0, w2: 1.5, b2: 0 };
@@ -212,10 +217,7 @@ describe('lessons: backpropagation, attribution', () => {
   });
 
   test('backpropagation: chain for one weight = plain-JS central difference on a tiny fixed network', async () => {
-    const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`);
-    await waitForWidgets(page);
-    const w = page.locator('gradlab-backprop-net');
-    await w.scrollIntoViewIfNeeded();
+    const { page, problems, w } = await openWidget('backpropagation', 'gradlab-backprop-net');
     assert.match(await w.locator('.bn-status').textContent(), /press Run or Step/);
     await widgetShot(w, 'widget-backprop-net-start');
 
@@ -285,10 +287,7 @@ describe('lessons: backpropagation, attribution', () => {
   });
 
   test('backpropagation: training lowers the loss on circle (mouse) and xor (keyboard)', async () => {
-    const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`);
-    await waitForWidgets(page);
-    const w = page.locator('gradlab-backprop-net');
-    await w.scrollIntoViewIfNeeded();
+    const { page, problems, w } = await openWidget('backpropagation', 'gradlab-backprop-net');
 
     const circle0 = await w.evaluate((el) => el.loss);
     const run = w.getByRole('button', { name: 'Run' });
@@ -340,10 +339,7 @@ describe('lessons: backpropagation, attribution', () => {
   });
 
   test('backpropagation: the probability map while the neurons slider moves (30 × 30) and at rest (60 × 60)', async () => {
-    const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`);
-    await waitForWidgets(page);
-    const w = page.locator('gradlab-backprop-net');
-    await w.scrollIntoViewIfNeeded();
+    const { page, problems, w } = await openWidget('backpropagation', 'gradlab-backprop-net');
     const maps = await w.getByLabel('Neurons per hidden layer', { exact: true }).evaluate(async (range) => {
       const el = range.getRootNode().host;
       const grid = () => ({ n: el.boundary.grid.nx, ny: el.boundary.grid.ny, values: Array.from(el.boundary.grid.values),
@@ -382,11 +378,8 @@ describe('lessons: backpropagation, attribution', () => {
   });
 
   test('backpropagation: a neurons-slider move rewrites only what changed; the chain out of sight waits for rest', async () => {
-    const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`,
+    const { page, problems, w } = await openWidget('backpropagation', 'gradlab-backprop-net',
       { viewport: { width: 1280, height: 700 } });
-    await waitForWidgets(page);
-    const w = page.locator('gradlab-backprop-net');
-    await w.scrollIntoViewIfNeeded();
     const r = await w.getByLabel('Neurons per hidden layer', { exact: true }).evaluate(async (range) => {
       const el = range.getRootNode().host;
       const frame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
@@ -481,10 +474,7 @@ describe('lessons: backpropagation, attribution', () => {
   });
 
   test('backpropagation: the data points\' layer gives the pixels Chart.js draws, and follows new points', async () => {
-    const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`);
-    await waitForWidgets(page);
-    const w = page.locator('gradlab-backprop-net');
-    await w.scrollIntoViewIfNeeded();
+    const { page, problems, w } = await openWidget('backpropagation', 'gradlab-backprop-net');
     const r = await w.evaluate((el) => {
       const c = el.boundary;
       const { canvas } = c.chart;
@@ -530,10 +520,7 @@ describe('lessons: backpropagation, attribution', () => {
   });
 
   test('backpropagation: another number of layers redraws the bars over the kept axes, centred and named', async () => {
-    const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`);
-    await waitForWidgets(page);
-    const w = page.locator('gradlab-backprop-net');
-    await w.scrollIntoViewIfNeeded();
+    const { page, problems, w } = await openWidget('backpropagation', 'gradlab-backprop-net');
     const layers = w.getByLabel('Hidden layers', { exact: true });
     await layers.focus();
     const seen = [];
@@ -574,10 +561,7 @@ describe('lessons: backpropagation, attribution', () => {
   });
 
   test('backpropagation: while a slider moves the gradient bars\' log axis only widens; at rest it fits again', async () => {
-    const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`);
-    await waitForWidgets(page);
-    const w = page.locator('gradlab-backprop-net');
-    await w.scrollIntoViewIfNeeded();
+    const { page, problems, w } = await openWidget('backpropagation', 'gradlab-backprop-net');
     const r = await w.evaluate((el) => {
       const c = el.normsChart;
       const norms = el.layerNorms;
@@ -607,10 +591,7 @@ describe('lessons: backpropagation, attribution', () => {
   });
 
   test('backpropagation: sigmoid with 4 layers shows vanishing gradients, ReLU does not', async () => {
-    const { page, problems } = await openPage(browser, `${site.url}lessons/backpropagation.html`);
-    await waitForWidgets(page);
-    const w = page.locator('gradlab-backprop-net');
-    await w.scrollIntoViewIfNeeded();
+    const { page, problems, w } = await openWidget('backpropagation', 'gradlab-backprop-net');
 
     // Keyboard: activation tanh -> sigmoid (ArrowUp), hidden layers 2 -> 4 (ArrowRight twice).
     await w.getByLabel('Activation of hidden layers').focus();

@@ -119,6 +119,42 @@ export function sameParts(a, b) {
   });
 }
 
+/**
+ * A picture kept between redraws: `layer` (an off-screen canvas, made when null) sized like the
+ * chart's canvas, cleared, and painted by paint(ctx) in the chart's CSS-pixel coordinates.
+ * Returns the layer.
+ */
+export function paintLayer(layer, chart, paint) {
+  const { canvas } = chart;
+  const out = layer ?? document.createElement('canvas');
+  if (out.width !== canvas.width || out.height !== canvas.height) {
+    out.width = canvas.width;
+    out.height = canvas.height;
+  }
+  const ctx = out.getContext('2d');
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, out.width, out.height);
+  const ratio = chart.currentDevicePixelRatio || canvas.width / Math.max(1, canvas.clientWidth || canvas.width);
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  paint(ctx);
+  return out;
+}
+
+/** Copy a chart-sized layer (or canvas) onto the chart, pixel for pixel. */
+export function copyLayer(chart, layer) {
+  const { ctx } = chart;
+  ctx.save();
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.drawImage(layer, 0, 0);
+  ctx.restore();
+}
+
+/** What a kept layer depends on besides its own content: canvas size and plot area. */
+export function layerKey(chart, version) {
+  const { canvas, chartArea: a } = chart;
+  return `${canvas.width}x${canvas.height}:${a.left},${a.top},${a.width},${a.height}:${version}`;
+}
+
 function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -217,11 +253,7 @@ export class BaseChart {
           bg.valid = false;
           return;
         }
-        const ctx = chart.ctx;
-        ctx.save();
-        ctx.setTransform(1, 0, 0, 1, 0, 0);
-        ctx.drawImage(bg.canvas, 0, 0);
-        ctx.restore();
+        copyLayer(chart, bg.canvas);
         // Chart.js draws the layers with z <= 0 before the datasets: the bitmap holds them.
         bg.layers = chart._layers;
         chart._layers = bg.layers.filter((layer) => layer.z > 0);

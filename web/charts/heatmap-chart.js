@@ -15,7 +15,7 @@
 // the contours are painted once into an off-screen canvas and copied on every redraw; setGrid
 // reuses its buffers and its marching squares allocate nothing per cell.
 
-import { BaseChart, axis, COLORS, finiteOrNaN, sampleIndices } from './base-chart.js';
+import { BaseChart, axis, COLORS, copyLayer, finiteOrNaN, layerKey, paintLayer, sampleIndices } from './base-chart.js';
 import { formatShort } from '../widgets/format.js';
 
 // Viridis-like anchors: dark (low) to light (high); perceptually ordered, colour-blind safe.
@@ -278,32 +278,17 @@ export class HeatmapChart extends BaseChart {
   // second frame with the same picture (only the overlay moved) makes the off-screen copy.
   _drawImage(chart) {
     if (!this.grid) return;
-    const { canvas, chartArea: area } = chart;
-    const key = `${canvas.width}x${canvas.height}:${area.left},${area.top},${area.width},${area.height}:${this._version}`;
+    const key = layerKey(chart, this._version);
     if (key !== this._bgKey && key !== this._directKey) {
       this._directKey = key;
-      this._paintBackground(chart.ctx, area, chart.scales);
+      this._paintBackground(chart.ctx, chart.chartArea, chart.scales);
       return;
     }
     if (key !== this._bgKey) {
-      this._bg ??= document.createElement('canvas');
-      if (this._bg.width !== canvas.width || this._bg.height !== canvas.height) {
-        this._bg.width = canvas.width;
-        this._bg.height = canvas.height;
-      }
-      const ctx = this._bg.getContext('2d');
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, this._bg.width, this._bg.height);
-      const ratio = chart.currentDevicePixelRatio || canvas.width / Math.max(1, canvas.clientWidth || canvas.width);
-      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      this._paintBackground(ctx, area, chart.scales);
+      this._bg = paintLayer(this._bg, chart, (ctx) => this._paintBackground(ctx, chart.chartArea, chart.scales));
       this._bgKey = key;
     }
-    const ctx = chart.ctx;
-    ctx.save();
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.drawImage(this._bg, 0, 0);
-    ctx.restore();
+    copyLayer(chart, this._bg);
   }
 
   /** Before Chart.js draws dataset `index`: false draws it some other way (see BoundaryChart). */

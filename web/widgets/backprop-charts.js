@@ -16,14 +16,16 @@
 
 import { Chart, BarController, BarElement, CategoryScale } from 'chart.js';
 import { clipArea, getDatasetClipArea, unclipArea } from 'chart.js/helpers';
-import { BaseChart, axis, COLORS, finiteOrNaN, FONT, sampleIndices, SERIES_COLORS, TICK_COLOR } from '../charts/base-chart.js';
+import {
+  BaseChart, axis, COLORS, copyLayer, finiteOrNaN, FONT, layerKey, paintLayer, sameParts, sampleIndices, SERIES_COLORS,
+  TICK_COLOR,
+} from '../charts/base-chart.js';
 import { HeatmapChart } from '../charts/heatmap-chart.js';
 import { formatShort } from './format.js';
 
 Chart.register(BarController, BarElement, CategoryScale);
 
 const SLOT_NAMES_HEIGHT = 20; // room under a slotted bar chart's plot for the names (12 px font)
-const sameLabels = (a, b) => Array.isArray(b) && a.length === b.length && a.every((v, k) => v === b[k]);
 
 export class BarChart extends BaseChart {
   /**
@@ -35,7 +37,8 @@ export class BarChart extends BaseChart {
    * @param {string} [o.xLabel] [o.yLabel]
    * @param {boolean} [o.log]          logarithmic value axis
    * @param {number} [o.slots]         a number of categories that can change (backprop-net's
-   *   layers): the axis keeps this many places and the bars sit centred among them (see _place)
+   *   layers): the axis keeps this many places and the bars sit centred among them (see
+   *   setCategories)
    */
   constructor(host, { label, categories = [], series = [{ label: 'value' }], xLabel = '', yLabel = '',
     log = false, slots = 0 } = {}) {
@@ -74,7 +77,7 @@ export class BarChart extends BaseChart {
     const places = this.slots && categories.length <= this.slots ? this.slots : 0;
     this._offset = places ? Math.floor((places - categories.length) / 2) : 0;
     const labels = places ? Array.from({ length: places }, (_, k) => `place ${k + 1}`) : this.categories;
-    if (!sameLabels(labels, this.chart.data.labels)) this.chart.data.labels = labels;
+    if (!sameParts(labels, this.chart.data.labels)) this.chart.data.labels = labels;
   }
 
   /** Values of series i, one per category. */
@@ -238,35 +241,21 @@ export class BoundaryChart extends HeatmapChart {
   }
 
   _copyPoints(chart) {
-    const { canvas, chartArea: area } = chart;
-    const key = `${canvas.width}x${canvas.height}:${area.left},${area.top},${area.width},${area.height}:${this._pointsVersion}`;
+    const key = layerKey(chart, this._pointsVersion);
     if (key !== this._pointsKey) {
-      this._pointsLayer ??= document.createElement('canvas');
-      const layer = this._pointsLayer;
-      if (layer.width !== canvas.width || layer.height !== canvas.height) {
-        layer.width = canvas.width;
-        layer.height = canvas.height;
-      }
-      const ctx = layer.getContext('2d');
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, layer.width, layer.height);
-      const ratio = chart.currentDevicePixelRatio || 1;
-      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      for (const i of [0, 1]) {
-        if (!chart.isDatasetVisible(i)) continue;
-        const meta = chart.getDatasetMeta(i);
-        const clip = getDatasetClipArea(chart, meta); // as Chart.js clips the dataset's drawing
-        if (clip) clipArea(ctx, clip);
-        for (const point of meta.data) if (!point.hidden) point.draw(ctx, area);
-        if (clip) unclipArea(ctx);
-      }
+      this._pointsLayer = paintLayer(this._pointsLayer, chart, (ctx) => {
+        for (const i of [0, 1]) {
+          if (!chart.isDatasetVisible(i)) continue;
+          const meta = chart.getDatasetMeta(i);
+          const clip = getDatasetClipArea(chart, meta); // as Chart.js clips the dataset's drawing
+          if (clip) clipArea(ctx, clip);
+          for (const point of meta.data) if (!point.hidden) point.draw(ctx, chart.chartArea);
+          if (clip) unclipArea(ctx);
+        }
+      });
       this._pointsKey = key;
     }
-    const ctx = chart.ctx;
-    ctx.save();
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.drawImage(this._pointsLayer, 0, 0);
-    ctx.restore();
+    copyLayer(chart, this._pointsLayer);
   }
 
   /** Ring one point (null: none). */

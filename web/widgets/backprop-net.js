@@ -177,7 +177,7 @@ export class BackpropNet extends GradlabWidget {
       input: this.select({ label: 'Weight from input', value: '0',
         options: [{ value: '0', label: 'x₁' }, { value: '1', label: 'x₂' }],
         onChange: (v) => this.chooseWeight(Number(v), this.state.neuron) }),
-      neuron: this.select({ label: 'to neuron of hidden layer 1', value: '0', options: this._neuronOptions(),
+      neuron: this.select({ label: 'to neuron of hidden layer 1', value: '0', options: [], // _syncNeuronOptions
         onChange: (v) => this.chooseWeight(this.state.input, Number(v)) }),
       example: this.slider({ label: 'Training example number', min: 1, max: a.points, step: 1, value: 1,
         onInput: (v) => this.chooseExample(Math.round(v) - 1) }),
@@ -215,6 +215,7 @@ export class BackpropNet extends GradlabWidget {
         h('div', { class: 'gl-readouts' }, ...Object.values(this.chainOut).map((r) => r.element))),
     );
 
+    this._syncNeuronOptions();
     this._watchChain();
     this.boundary = this.own(new BoundaryChart(this.boundaryHost, {
       label: 'Decision boundary of the network', ...EXTENT,
@@ -233,8 +234,9 @@ export class BackpropNet extends GradlabWidget {
    * section is out of sight, draw() leaves its text as it was: a move of the layers or neurons
    * slider, whose controls sit far above it, then lays out and paints about a dozen fewer lines,
    * and the chain is not even computed (nor its one-example probe network made) unless the
-   * `chain` property asks for it. It is written when the slider comes to rest (or as soon as the section comes into view), so
-   * the page never keeps numbers that are out of date once the hand is off the slider.
+   * `chain` property asks for it. It is written when the slider comes to rest (or as soon as the
+   * section comes into view), so the page never keeps numbers that are out of date once the hand
+   * is off the slider.
    */
   _watchChain() {
     this._chainOnScreen = true;
@@ -253,11 +255,6 @@ export class BackpropNet extends GradlabWidget {
   get sizes() {
     const s = this.state;
     return [2, ...Array(s.depth).fill(s.width), 1];
-  }
-
-  _neuronOptions() {
-    const w = this.state.width;
-    return Array.from({ length: w }, (_, j) => ({ value: String(j), label: `neuron ${j + 1}` }));
   }
 
   /**

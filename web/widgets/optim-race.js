@@ -717,8 +717,9 @@ export class OptimRace extends GradlabWidget {
     this.map.updateIf([this.map.version, x0, y0, ...paths.flatMap((p) => [p.racer.id, p.xy])]);
 
     const histories = race.racers.map((r) => (r.enabled && r.trainer ? race.history(r) : null));
-    if (!sameParts(histories.map((hs) => hs ?? 'off'), this._lossDrawn)) {
-      this._lossDrawn = histories.map((hs) => hs ?? 'off');
+    const drawn = histories.map((hs) => hs ?? 'off');
+    if (!sameParts(drawn, this._lossDrawn)) {
+      this._lossDrawn = drawn;
       histories.forEach((hist, i) => {
         const dataset = this.lossChart.chart.data.datasets[i];
         dataset.hidden = !hist;
