@@ -449,6 +449,9 @@ std::vector<double> Graph::sweep(Id leaf, const std::vector<double>& values, Id 
   Node& in = m_nodes[leaf];
   require(in.is_leaf() && in.value.size() == 1,
           "sweep: node " + std::to_string(leaf) + " must be an input or constant of one element");
+  // A leaf given a value of another shape since the last forward() reshapes what follows it: the
+  // output's size is checked on the graph as it is now, not as it was.
+  if (m_stale) forward();
   require(m_nodes[output].value.size() == 1,
           "sweep: output node " + std::to_string(output) + " must have one element");
   require(values.size() <= kMaxSweep,

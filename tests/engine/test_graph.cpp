@@ -398,6 +398,16 @@ TEST(GraphSweep, RefusesWhatItCannotSweep) {
   EXPECT_THROW(g.sweep(s, {1.0}, 99), input_error);         // no such node
   EXPECT_THROW(g.sweep(s, {1.0, std::nan("")}, total), range_error);
   EXPECT_THROW(g.sweep(s, std::vector<double>(Graph::kMaxSweep + 1, 1.0), total), input_error);
+  // An output of one element until a leaf got a value of another shape after the last forward():
+  // the sweep looks at the graph as it is now (the fuzzer's case), and leaves the leaf alone.
+  Graph h;
+  const Id a = h.input("a", Array(1.0));
+  const Id k = h.input("k", Array(2.0));
+  const Id prod = h.mul(a, k);  // one element now
+  h.forward();
+  h.set_value(a, Array{1.0, 2.0, 3.0});
+  EXPECT_THROW(h.sweep(k, {1.0}, prod), input_error);
+  EXPECT_DOUBLE_EQ(h.value(k)(), 2.0);
   EXPECT_DOUBLE_EQ(g.value(total)(), 3.0);  // nothing was changed by the refusals
   EXPECT_DOUBLE_EQ(g.value(s)(), 1.0);
 }
