@@ -169,6 +169,157 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
     assert.equal(result.limits.yLabels, 1, 'new y limits: the y labels were not drawn again');
   });
 
+  test('datasets that stay as they were are neither placed nor drawn again while others move, and the chart keeps the pixels of a full redraw', async () => {
+    const r = await inWidget(async (el) => {
+      const pixels = (c) => {
+        const { canvas } = c.chart;
+        return canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      };
+      const differing = (c) => {
+        const kept = pixels(c);
+        c.chart.update('none'); // Chart.js's full update: every dataset placed and drawn
+        const full = pixels(c);
+        // Up to 2 of 255 apart, as in the heat map's own copy (below): a pixel partly covered
+        // is blended into the transparent copy and then onto the chart, rounded each time. A
+        // stale picture differs by far more, in thousands of values.
+        let n = 0;
+        for (let i = 0; i < full.length; i += 1) if (Math.abs(full[i] - kept[i]) > 2) n += 1;
+        return n;
+      };
+      // Per dataset: how often Chart.js placed its elements (_updateDataset) and drew it.
+      const watch = (c) => {
+        const counts = { placed: [], drawn: [] };
+        const chart = c.chart;
+        const place = chart._updateDataset;
+        chart._updateDataset = function _updateDataset(i, ...rest) {
+          counts.placed[i] = (counts.placed[i] ?? 0) + 1;
+          return place.call(this, i, ...rest);
+        };
+        chart.data.datasets.forEach((_, i) => {
+          const { controller } = chart.getDatasetMeta(i);
+          const draw = controller.draw;
+          controller.draw = function drawDataset(...args) {
+            counts.drawn[i] = (counts.drawn[i] ?? 0) + 1;
+            return draw.apply(this, args);
+          };
+        });
+        const ctx = chart.ctx;
+        counts.images = 0;
+        const drawImage = ctx.drawImage;
+        ctx.drawImage = function countImages(...args) {
+          counts.images += 1;
+          return drawImage.apply(this, args);
+        };
+        const reset = () => { counts.placed = []; counts.drawn = []; counts.images = 0; };
+        const stop = () => {
+          delete chart._updateDataset;
+          delete ctx.drawImage;
+          chart.data.datasets.forEach((_, i) => delete chart.getDatasetMeta(i).controller.draw);
+        };
+        return { counts, reset, stop };
+      };
+      const out = {};
+
+      // Curve: the function's curve (drawn first, at the bottom), tangent and steps stay while
+      // the point moves; then the curve itself changes.
+      const c = el.curve;
+      const f = (x) => (1 - x) ** 2 + 100 * (1 - x * x) ** 2;
+      const w = watch(c);
+      try {
+        for (let k = 0; k < 4; k += 1) {
+          w.reset();
+          c.setPoint(0.1 * k, f(0.1 * k));
+          c.update();
+        }
+        out.curveStill = { placed: [...w.counts.placed], drawn: [...w.counts.drawn] };
+        out.curveStillDiffering = differing(c);
+        for (let k = 0; k < 4; k += 1) { c.setPoint(0.1 * k, f(0.1 * k)); c.update(); }
+        w.reset();
+        c.setCurve((x) => f(x) / 2); // a new curve under the kept ones
+        c.setPoint(0.5, f(0.5) / 2);
+        c.update();
+        out.curveChanged = { placed: [...w.counts.placed], drawn: [...w.counts.drawn] };
+        // …and once it stays again, what is kept is the new curve, not the one kept before.
+        for (let k = 0; k < 4; k += 1) { c.setPoint(0.1 * k, f(0.1 * k) / 2); c.update(); }
+        out.curveChangedDiffering = differing(c);
+      } finally {
+        w.stop();
+        c.setCurve(f);
+        c.update();
+      }
+
+      // Heat map: the landscape's picture and the path stay while the current point moves;
+      // then the landscape changes under them.
+      const h = el.heat;
+      const wh = watch(h);
+      const { values, nx, ny } = h.grid;
+      const before = Array.from(values);
+      try {
+        for (let k = 0; k < 4; k += 1) {
+          wh.reset();
+          h.setPoint(-1 + 0.1 * k, 1);
+          h.update();
+        }
+        out.heatStill = { drawn: [...wh.counts.drawn], images: wh.counts.images };
+        out.heatStillDiffering = differing(h);
+        for (let k = 0; k < 4; k += 1) { h.setPoint(-1 + 0.1 * k, 1); h.update(); }
+        h.setGrid(Float64Array.from(before, (v, i) => v + (i % nx) * 5), nx, ny);
+        for (let k = 0; k < 4; k += 1) { h.setPoint(-1 + 0.1 * k, 1); h.update(); }
+        out.heatChangedDiffering = differing(h);
+      } finally {
+        wh.stop();
+        h.setGrid(Float64Array.from(before), nx, ny);
+        h.update();
+      }
+      return out;
+    });
+    // CurveChart's datasets: 0 curve, 1 tangent, 2 steps (all kept), 3 the point (moved).
+    assert.deepEqual(r.curveStill.placed.map((n) => n ?? 0), [0, 0, 0, 1], 'placed (curve, tangent, steps, point)');
+    assert.deepEqual(r.curveStill.drawn.map((n) => n ?? 0), [0, 0, 0, 1], 'drawn (curve, tangent, steps, point)');
+    assert.equal(r.curveStillDiffering, 0, 'kept datasets: pixels differ from a full redraw');
+    assert.equal(r.curveChanged.drawn[0], 1, 'a changed curve was not drawn again');
+    assert.equal(r.curveChanged.placed[0], 1, 'a changed curve was not placed again');
+    assert.equal(r.curveChangedDiffering, 0, 'changed curve: pixels differ from a full redraw');
+    // HeatmapChart's datasets: 0 path halo, 1 path (kept), 2 the point; the picture comes with the
+    // kept background in one copy.
+    assert.deepEqual(r.heatStill.drawn.map((n) => n ?? 0), [0, 0, 1], 'heat map drawn (halo, path, point)');
+    assert.equal(r.heatStill.images, 1, 'heat map: the kept background is not one copy');
+    assert.equal(r.heatStillDiffering, 0, 'heat map, kept: pixels differ from a full redraw');
+    assert.equal(r.heatChangedDiffering, 0, 'heat map, new landscape: pixels differ from a full redraw');
+  });
+
+  test('the legend follows a changed line colour on the quick redraw, and is not rebuilt when no style changed', async () => {
+    const r = await inWidget(async (el) => {
+      const c = el.curve;
+      const { legend } = c.chart;
+      const dataset = c.chart.data.datasets[0];
+      const colour = dataset.borderColor;
+      let builds = 0;
+      const build = legend.buildLabels;
+      legend.buildLabels = function buildLabels(...args) { builds += 1; return build.apply(this, args); };
+      try {
+        c.chart.options.plugins.legend.display = true;
+        c.update(); // a new layout (the legend takes room)
+        c.update();
+        builds = 0;
+        c.setPoint(0.2, 1);
+        c.update(); // same layout, same styles
+        const unchanged = builds;
+        dataset.borderColor = '#00aa00';
+        c.update(); // same layout, a new colour
+        const item = legend.legendItems.find((i) => i.datasetIndex === 0);
+        return { unchanged, swatch: item?.strokeStyle };
+      } finally {
+        delete legend.buildLabels;
+        dataset.borderColor = colour;
+        c.chart.options.plugins.legend.display = false;
+        c.update();
+      }
+    });
+    assert.equal(r.unchanged, 0, 'the legend was rebuilt though no style had changed');
+    assert.equal(r.swatch, '#00aa00', 'the legend kept the old colour');
+  });
+
   test('heatmap: a new landscape is painted straight onto the chart, the same one again from its off-screen copy, pixel for pixel', async () => {
     const r = await inWidget(async (el) => {
       const c = el.heat;

@@ -149,6 +149,19 @@ export function copyLayer(chart, layer) {
   ctx.restore();
 }
 
+/** A copy of `canvas` (its pixels as they are now) in `layer` (an off-screen canvas, made when null). */
+function snapshot(layer, canvas) {
+  const out = layer ?? document.createElement('canvas');
+  if (out.width !== canvas.width || out.height !== canvas.height) {
+    out.width = canvas.width;
+    out.height = canvas.height;
+  }
+  const ctx = out.getContext('2d');
+  ctx.clearRect(0, 0, out.width, out.height);
+  ctx.drawImage(canvas, 0, 0);
+  return out;
+}
+
 /** What a kept layer depends on besides its own content: canvas size and plot area. */
 export function layerKey(chart, version) {
   const { canvas, chartArea: a } = chart;
@@ -237,23 +250,48 @@ export class BaseChart {
    * ratio) drops the bitmap; so does a legend whose swatches changed.
    */
   _backgroundPlugin() {
-    const bg = { canvas: null, valid: false, legend: '', layers: null };
+    // canvas: the layers under the datasets (grid, ticks, titles, legend), kept from the first
+    // draw after a layout. baked: that, what a plugin paints under the datasets (a heat map's
+    // picture) and the bottom datasets that stayed as they were (see _planBake), copied from
+    // the canvas at the second draw with the same plan; later draws with that plan start from
+    // it and skip those datasets.
+    const bg = { canvas: null, valid: false, legend: '', layers: null,
+      baked: null, bakedKey: '', pendingKey: '', skip: null, captureAt: -1 };
     const legendKey = (chart) => (chart.legend?.options?.display
       ? (chart.legend.legendItems ?? []).map((i) => [i.text, i.fillStyle, i.strokeStyle, i.hidden, i.lineDash]).join('|')
       : '');
     return {
       id: 'glBackground',
-      afterLayout: () => { bg.valid = false; },
+      afterLayout: () => {
+        bg.valid = false;
+        bg.bakedKey = '';
+        bg.pendingKey = '';
+      },
       beforeDraw: (chart) => {
         if (bg.layers) chart._layers = bg.layers; // a draw that threw half-way
         bg.layers = null;
+        bg.skip = null;
+        bg.captureAt = -1;
+        this._underCovered = false;
         const { canvas } = chart;
         if (!bg.valid || bg.canvas.width !== canvas.width || bg.canvas.height !== canvas.height ||
             bg.legend !== legendKey(chart)) {
           bg.valid = false;
+          bg.bakedKey = '';
           return;
         }
-        copyLayer(chart, bg.canvas);
+        const plan = this._bake;
+        if (plan && plan.key === bg.bakedKey) {
+          copyLayer(chart, bg.baked);
+          bg.skip = plan.indices;
+          this._underCovered = true;
+        } else {
+          copyLayer(chart, bg.canvas);
+          // A plan seen at the draw before is likely to last (a slider that moves one dataset):
+          // bake it at this draw. One seen for the first time may be gone at the next.
+          if (plan && plan.key === bg.pendingKey) bg.captureAt = plan.top;
+          bg.pendingKey = plan ? plan.key : '';
+        }
         // Chart.js draws the layers with z <= 0 before the datasets: the bitmap holds them.
         bg.layers = chart._layers;
         chart._layers = bg.layers.filter((layer) => layer.z > 0);
@@ -262,16 +300,16 @@ export class BaseChart {
         const { canvas } = chart;
         // (A canvas of no pixels cannot be drawn from: drawImage would throw.)
         if (bg.layers || bg.valid || !canvas.width || !canvas.height) return;
-        bg.canvas ??= document.createElement('canvas');
-        if (bg.canvas.width !== canvas.width || bg.canvas.height !== canvas.height) {
-          bg.canvas.width = canvas.width;
-          bg.canvas.height = canvas.height;
-        }
-        const ctx = bg.canvas.getContext('2d');
-        ctx.clearRect(0, 0, canvas.width, canvas.height);
-        ctx.drawImage(canvas, 0, 0);
+        bg.canvas = snapshot(bg.canvas, canvas);
         bg.legend = legendKey(chart);
         bg.valid = true;
+      },
+      beforeDatasetDraw: (chart, args) => (bg.skip?.has(args.index) ? false : undefined),
+      afterDatasetDraw: (chart, args) => {
+        if (args.index !== bg.captureAt || !this._bake) return;
+        bg.baked = snapshot(bg.baked, chart.canvas);
+        bg.bakedKey = this._bake.key;
+        bg.captureAt = -1;
       },
       afterDraw: (chart) => {
         if (bg.layers) chart._layers = bg.layers;
@@ -302,9 +340,14 @@ export class BaseChart {
    * range then follows the data, so every update needs a new layout).
    */
   _layoutKey() {
-    const { options, data } = this.chart;
+    // The options as the chart was given them (config.options), which is also where writes
+    // through Chart.js's resolver (chart.options.scales.x.min = …) land: listing the resolver
+    // proxy's keys cost more than the rest of the key, three times per chart and frame.
+    const { config: { options }, data, scales } = this.chart;
+    const given = options.scales ?? {};
+    for (const id in scales) if (!Object.hasOwn(given, id)) return null; // a scale Chart.js made
     const parts = [options.plugins?.legend?.display ? 'L' : '', data.labels ? data.labels.join('\u0001') : ''];
-    for (const [id, s] of Object.entries(options.scales ?? {})) {
+    for (const [id, s] of Object.entries(given)) {
       if (s.type !== 'category' && (!Number.isFinite(s.min) || !Number.isFinite(s.max))) return null;
       parts.push(id, s.type, s.min, s.max, s.display, s.title?.text ?? '');
     }
@@ -320,10 +363,14 @@ export class BaseChart {
    * at every move. A limit a widget sets itself is left alone.
    */
   _fitAutoAxes() {
-    const { options, data } = this.chart;
+    const { options, data, config } = this.chart;
     this._autoSet ??= {};
-    for (const [id, s] of Object.entries(options.scales ?? {})) {
-      if (s.type === 'category' || (id !== 'x' && id !== 'y')) continue;
+    // (Which axes there are: from the options as given, as in _layoutKey; each is then read and
+    // set through the resolver, which keeps its own copy of what it last returned.)
+    for (const id of Object.keys(config.options.scales ?? {})) {
+      if (id !== 'x' && id !== 'y') continue;
+      const s = options.scales[id];
+      if (s.type === 'category') continue;
       const mine = this._autoSet[id] ?? {};
       const autoMin = s.min === undefined || s.min === mine.min;
       const autoMax = s.max === undefined || s.max === mine.max;
@@ -394,6 +441,66 @@ export class BaseChart {
     return false;
   }
 
+  /**
+   * Records dataset i's points (x and y: all Chart.js reads of a point with parsing off; a
+   * number for a category chart); true when they are the same as at the last record. `changed`
+   * counts the record as a change whatever the points. Each change bumps the dataset's version.
+   */
+  _noteData(i, dataset, changed = false) {
+    // (The decimation plugin keeps the dataset's own points in _data while data returns its
+    // shortened copy.)
+    const data = (dataset._decimated ? dataset._data : dataset.data) ?? [];
+    this._seen ??= [];
+    let seen = this._seen[i];
+    const n = data.length;
+    if (!seen || seen.values.length < 2 * n) {
+      seen = { n: -1, values: new Float64Array(Math.max(16, 2 * n)), version: seen ? seen.version : 0 };
+      this._seen[i] = seen;
+    }
+    const { values } = seen;
+    let same = !changed && seen.n === n;
+    for (let k = 0; k < n; k += 1) {
+      const p = data[k];
+      // A number is stored with an impossible y (Infinity is not drawn, so no point has it).
+      const x = typeof p === 'number' ? p : p == null ? NaN : p.x;
+      const y = typeof p === 'number' ? Infinity : p == null ? NaN : p.y;
+      const a = values[2 * k];
+      const b = values[2 * k + 1];
+      if (same && !((a === x || (a !== a && x !== x)) && (b === y || (b !== b && y !== y)))) same = false;
+      values[2 * k] = x;
+      values[2 * k + 1] = y;
+    }
+    seen.n = n;
+    if (!same) seen.version += 1;
+    return same;
+  }
+
+  /**
+   * What the background plugin may keep drawn under the moving datasets: the run of datasets
+   * at the bottom of the drawing order (Chart.js draws the last of its sorted list first) that
+   * are `still`, with what other plugins paint beneath the datasets. null when there is no
+   * such run, or when a plugin paints beneath them and cannot say what (see underKey).
+   */
+  _planBake(still) {
+    const chart = this.chart;
+    const under = [];
+    for (const plugin of chart.config.plugins ?? []) {
+      if (plugin.id === 'glBackground' || !plugin.beforeDatasetsDraw) continue;
+      const part = typeof plugin.underKey === 'function' ? plugin.underKey() : null;
+      if (part === null || part === undefined) return null;
+      under.push(part);
+    }
+    const metas = chart.getSortedVisibleDatasetMetas();
+    const run = [];
+    for (let k = metas.length - 1; k >= 0 && still[metas[k].index]; k -= 1) run.push(metas[k].index);
+    if (!run.length) return null;
+    return {
+      indices: new Set(run),
+      top: run[run.length - 1],
+      key: `${under.join('\u0001')}\u0002${run.map((i) => `${i}:${this._seen[i].version}`).join(',')}`,
+    };
+  }
+
   /** Redraw now without animation and refresh the text alternative. */
   update() {
     if (!this.chart) return;
@@ -412,28 +519,44 @@ export class BaseChart {
       chart.config.clearCache(); // dataset styles may have changed (e.g. a highlighted line)
       chart.notifyPlugins('beforeElementsUpdate'); // decimation of long series
       const n = chart.data.datasets.length;
-      const redo = chart.data.datasets.map((_, i) => !this._keepsElements(i));
-      for (let i = 0; i < n; i += 1) if (redo[i]) chart.getDatasetMeta(i).controller.buildOrUpdateElements(false);
       // Chart.js's _updateDatasets('none'), except that a dataset whose own style properties are
       // the same as at its last update keeps the options Chart.js resolved for it then:
       // resolving them again through Chart.js's option proxies was the largest part of a
       // redraw for a chart of many datasets (optim-race: one per optimizer). A changed style
-      // (a highlighted line, a selected point's colour) is resolved again.
+      // (a highlighted line, a selected point's colour) is resolved again. A dataset whose
+      // points are also the same (a function's curve while only the point on it moves) keeps
+      // its elements as they are: same data, same layout, same places.
+      // (Stacked datasets place each other: none counts as still.)
+      const stacked = Object.values(chart.config.options.scales ?? {}).some((s) => s?.stacked);
+      const styled = [];
+      const still = [];
+      for (let i = 0; i < n; i += 1) {
+        const dataset = chart.data.datasets[i];
+        styled[i] = this._noteStyle(chart.getDatasetMeta(i).controller, dataset);
+        still[i] = this._noteData(i, dataset) && !styled[i] && !stacked;
+      }
+      const redo = still.map((same, i) => !same && !this._keepsElements(i));
+      for (let i = 0; i < n; i += 1) if (redo[i]) chart.getDatasetMeta(i).controller.buildOrUpdateElements(false);
       if (chart.notifyPlugins('beforeDatasetsUpdate', { mode: 'none', cancelable: true }) !== false) {
-        for (let i = 0; i < n; i += 1) {
-          const { controller } = chart.getDatasetMeta(i);
-          if (this._noteStyle(controller, chart.data.datasets[i])) controller.configure();
-        }
+        for (let i = 0; i < n; i += 1) if (styled[i]) chart.getDatasetMeta(i).controller.configure();
         for (let i = 0; i < n; i += 1) if (redo[i]) chart._updateDataset(i, 'none');
         chart.notifyPlugins('afterDatasetsUpdate', { mode: 'none' });
       }
-      chart.notifyPlugins('afterUpdate', { mode: 'none' }); // legend swatches follow the styles
+      // Legend swatches follow the styles (Chart.js's legend rebuilds its items at afterUpdate,
+      // reading every dataset's style: a tenth of a millisecond per chart and frame, for nothing
+      // when no style changed).
+      if (styled.some(Boolean)) chart.notifyPlugins('afterUpdate', { mode: 'none' });
+      this._bake = this._planBake(still);
       chart.render();
     } else {
       chart.update('none');
       this._lastLayoutKey = key;
       this._lastSize = `${chart.width}x${chart.height}`;
-      chart.data.datasets.forEach((d, i) => this._noteStyle(chart.getDatasetMeta(i).controller, d));
+      chart.data.datasets.forEach((d, i) => {
+        this._noteStyle(chart.getDatasetMeta(i).controller, d);
+        this._noteData(i, d, true);
+      });
+      this._bake = null;
     }
     if (this.deferText) this._textStale = true;
     else this._refreshText();

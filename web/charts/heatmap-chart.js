@@ -103,6 +103,8 @@ export class HeatmapChart extends BaseChart {
       id: 'glHeatmap',
       beforeDatasetsDraw: (chart) => this._drawImage(chart),
       beforeDatasetDraw: (chart, args) => this._drawDataset(chart, args.index),
+      // What _drawImage paints (see BaseChart's _planBake); the layout is keyed apart.
+      underKey: () => (this.grid ? `heatmap ${this._version}` : 'heatmap none'),
     };
     this._create({
       type: 'scatter',
@@ -277,7 +279,7 @@ export class HeatmapChart extends BaseChart {
   // has a new one, and the off-screen copy would only add a full-canvas copy to each frame. The
   // second frame with the same picture (only the overlay moved) makes the off-screen copy.
   _drawImage(chart) {
-    if (!this.grid) return;
+    if (!this.grid || this._underCovered) return; // (already in the chart's kept background)
     const key = layerKey(chart, this._version);
     if (key !== this._bgKey && key !== this._directKey) {
       this._directKey = key;
