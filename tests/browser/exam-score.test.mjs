@@ -234,6 +234,20 @@ describe('exam-score lesson widgets', () => {
     assert.equal(await w.evaluate((el) => el.status), 'diverged');
     await expectNoBadNumbers(page, 'after divergence');
     await widgetShot(w, 'exam-score-diverged');
+    // A weight move after the divergence starts a fresh run from the new point: step 0, one
+    // point on the path, the loss of the data there.
+    const weight = slider(w, 'Weight W (marks per hour)');
+    const shownW = Number(await weight.range.inputValue());
+    await weight.range.focus();
+    await page.keyboard.press('ArrowLeft');
+    await w.getByText('Diverged —').waitFor({ state: 'hidden' });
+    const fresh = await w.evaluate((el) => ({ step: el.step, status: el.status, path: el.lab.path(),
+      loss: el.loss, w: el.weight, b: el.bias, data: el.data }));
+    assert.equal(fresh.step, 0);
+    assert.notEqual(fresh.status, 'diverged');
+    assert.deepEqual(fresh.path, [[fresh.w, fresh.b]]);
+    close(fresh.w, shownW - 0.1, 1e-9, 'W is where the slider put it (one step left)');
+    close(fresh.loss, mse(fresh.data, fresh.w, fresh.b).loss, 1e-9, 'loss at the new start');
     await w.getByRole('button', { name: 'Reset' }).click();
     await w.getByText('Diverged —').waitFor({ state: 'hidden' });
   });
