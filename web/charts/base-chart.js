@@ -209,6 +209,9 @@ export class BaseChart {
     this.growOnly = false;
     this.deferText = false;
     this._textStale = false;
+    // false: every dataset is placed and drawn again at each update (see _noteData, _planBake);
+    // the browser tests compare the two ways.
+    this.keepStill = true;
   }
 
   /** Create the Chart.js instance; subclasses pass type, data and options. */
@@ -533,7 +536,7 @@ export class BaseChart {
       for (let i = 0; i < n; i += 1) {
         const dataset = chart.data.datasets[i];
         styled[i] = this._noteStyle(chart.getDatasetMeta(i).controller, dataset);
-        still[i] = this._noteData(i, dataset) && !styled[i] && !stacked;
+        still[i] = this._noteData(i, dataset) && !styled[i] && !stacked && this.keepStill;
       }
       const redo = still.map((same, i) => !same && !this._keepsElements(i));
       for (let i = 0; i < n; i += 1) if (redo[i]) chart.getDatasetMeta(i).controller.buildOrUpdateElements(false);
