@@ -119,13 +119,8 @@ export function sameParts(a, b) {
   });
 }
 
-/**
- * A picture kept between redraws: `layer` (an off-screen canvas, made when null) sized like the
- * chart's canvas, cleared, and painted by paint(ctx) in the chart's CSS-pixel coordinates.
- * Returns the layer.
- */
-export function paintLayer(layer, chart, paint) {
-  const { canvas } = chart;
+/** `layer` (an off-screen canvas, made when null) sized like `canvas`, cleared, untransformed. */
+function blankLayer(layer, canvas) {
   const out = layer ?? document.createElement('canvas');
   if (out.width !== canvas.width || out.height !== canvas.height) {
     out.width = canvas.width;
@@ -134,6 +129,18 @@ export function paintLayer(layer, chart, paint) {
   const ctx = out.getContext('2d');
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, out.width, out.height);
+  return out;
+}
+
+/**
+ * A picture kept between redraws: `layer` (an off-screen canvas, made when null) sized like the
+ * chart's canvas, cleared, and painted by paint(ctx) in the chart's CSS-pixel coordinates.
+ * Returns the layer.
+ */
+export function paintLayer(layer, chart, paint) {
+  const { canvas } = chart;
+  const out = blankLayer(layer, canvas);
+  const ctx = out.getContext('2d');
   const ratio = chart.currentDevicePixelRatio || canvas.width / Math.max(1, canvas.clientWidth || canvas.width);
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   paint(ctx);
@@ -149,16 +156,10 @@ export function copyLayer(chart, layer) {
   ctx.restore();
 }
 
-/** A copy of `canvas` (its pixels as they are now) in `layer` (an off-screen canvas, made when null). */
+/** A copy of `canvas`'s pixels as they are now, in `layer` (made when null). */
 function snapshot(layer, canvas) {
-  const out = layer ?? document.createElement('canvas');
-  if (out.width !== canvas.width || out.height !== canvas.height) {
-    out.width = canvas.width;
-    out.height = canvas.height;
-  }
-  const ctx = out.getContext('2d');
-  ctx.clearRect(0, 0, out.width, out.height);
-  ctx.drawImage(canvas, 0, 0);
+  const out = blankLayer(layer, canvas);
+  out.getContext('2d').drawImage(canvas, 0, 0);
   return out;
 }
 
