@@ -539,11 +539,10 @@ export class BaseChart {
         styled[i] = this._noteStyle(chart.getDatasetMeta(i).controller, dataset);
         still[i] = this._noteData(i, dataset) && !styled[i] && !stacked && this.keepStill;
       }
-      const redo = still.map((same, i) => !same && !this._keepsElements(i));
-      for (let i = 0; i < n; i += 1) if (redo[i]) chart.getDatasetMeta(i).controller.buildOrUpdateElements(false);
+      for (let i = 0; i < n; i += 1) if (!still[i]) chart.getDatasetMeta(i).controller.buildOrUpdateElements(false);
       if (chart.notifyPlugins('beforeDatasetsUpdate', { mode: 'none', cancelable: true }) !== false) {
         for (let i = 0; i < n; i += 1) if (styled[i]) chart.getDatasetMeta(i).controller.configure();
-        for (let i = 0; i < n; i += 1) if (redo[i]) chart._updateDataset(i, 'none');
+        for (let i = 0; i < n; i += 1) if (!still[i]) chart._updateDataset(i, 'none');
         chart.notifyPlugins('afterDatasetsUpdate', { mode: 'none' });
       }
       // Legend swatches follow the styles (Chart.js's legend rebuilds its items at afterUpdate,
@@ -564,14 +563,6 @@ export class BaseChart {
     }
     if (this.deferText) this._textStale = true;
     else this._refreshText();
-  }
-
-  /**
-   * True when dataset i's points are known to be where the last update put them (same data,
-   * same layout): the fast path then leaves its elements alone. No chart knows that by default.
-   */
-  _keepsElements() {
-    return false;
   }
 
   /**

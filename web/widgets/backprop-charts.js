@@ -214,18 +214,6 @@ export class BoundaryChart extends HeatmapChart {
     this._pointsVersion += 1;
   }
 
-  // The class datasets' elements (pixel positions of the points) are only read to paint the
-  // layer below; the fast path of update() (same layout) need not place them again until
-  // setPoints gives new ones.
-  _keepsElements(i) {
-    return i <= 1 && this._placedVersion === this._pointsVersion;
-  }
-
-  update() {
-    super.update();
-    this._placedVersion = this._pointsVersion;
-  }
-
   // The data points stay while the picture under them changes at every move of a slider (each
   // move of backprop-net's neurons slider is a new network): Chart.js would draw all of them
   // again each frame (a fill and an outline per point). They are painted once into a layer of
