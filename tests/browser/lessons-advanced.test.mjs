@@ -265,6 +265,57 @@ describe('lessons: optimizers, curvature, practice', () => {
     await page.close();
   });
 
+
+  test('optimizers: a learning rate moved mid-race restarts every racer exactly as a new race would', async () => {
+    const { page, problems } = await openPage(browser, `${site.url}lessons/optimizers.html`);
+    await waitForWidgets(page);
+    const w = page.locator('gradlab-optim-race').nth(1); // sgd, momentum, rmsprop, adam
+    await w.scrollIntoViewIfNeeded();
+    const step = w.getByRole('button', { name: 'Step', exact: true });
+    // Some steps first, so every optimizer has state (velocity, averages, step count) to clear.
+    for (let k = 0; k < 6; k += 1) await step.click();
+    const trainers = () => w.evaluate((el) => { window.kept ??= new Map(); return el.race.racers.filter((r) => r.enabled)
+      .map((r) => { const same = window.kept.get(r.id) === r.trainer; window.kept.set(r.id, r.trainer); return same; }); });
+    await trainers();
+    for (const label of ['Momentum: learning rate η', 'Adam: learning rate η']) {
+      await w.getByLabel(label, { exact: true }).focus();
+      await page.keyboard.press('ArrowRight');
+    }
+    await frames(page);
+    // (A rate is all that changed: the racers kept their engine trainers.)
+    assert.deepEqual(await trainers(), [true, true, true, true], 'trainers rebuilt for a learning-rate move');
+    assert.equal(await w.evaluate((el) => el.step), 0, 'the race restarted');
+    for (let k = 0; k < 25; k += 1) await step.click();
+
+    // The same race built from nothing: a new Race with the widget's landscape, start and settings.
+    const { mine, fresh } = await w.evaluate((el) => {
+      const race = el.race;
+      const ref = new race.constructor(race.gl);
+      ref.setLandscape(race.landscape, race.params);
+      ref.start = [...race.start];
+      ref.maxSteps = race.maxSteps;
+      ref.racers.forEach((r, i) => { r.enabled = race.racers[i].enabled; r.settings = { ...race.racers[i].settings }; });
+      ref.restart();
+      for (let k = 0; k < 25; k += 1) ref.advance(1);
+      const paths = (rc) => rc.racers.filter((r) => r.enabled).map((r) => [r.id, Array.from(rc.trajectory(r))]);
+      const out = { mine: paths(race), fresh: paths(ref) };
+      ref.delete();
+      return out;
+    });
+    assert.equal(mine.length, 4);
+    for (let i = 0; i < mine.length; i += 1) {
+      assert.equal(mine[i][1].length, 2 * 26, `${mine[i][0]}: start + 25 steps`);
+      assert.deepEqual(mine[i], fresh[i], `${mine[i][0]} after the rate moved differs from a new race`);
+    }
+
+    // Another setting (Adam's β₁) is not a rate: that racer gets a new trainer, the others keep theirs.
+    await w.getByLabel('Adam: β₁ (gradient average)', { exact: true }).focus();
+    await page.keyboard.press('ArrowLeft');
+    await frames(page);
+    assert.deepEqual(await trainers(), [true, true, true, false]);
+    await checkPage(page, problems, 'optimizers (rates)');
+    await page.close();
+  });
   test('curvature: Hessian = R diag(1, κ) Rᵀ, eigenvalues, 2/λmax, Newton lands on the minimum', async () => {
     const { page, problems } = await openPage(browser, `${site.url}lessons/curvature.html`);
     await waitForWidgets(page);

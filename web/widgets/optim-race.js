@@ -137,19 +137,40 @@ export class Race {
     this.info = this.probe.info();
   }
 
-  /** Restart every racer at the start point with its current settings. */
+  /**
+   * Restart every racer at the start point with its current settings. A racer whose optimizer
+   * differs only in its learning rate (a rate slider moved) keeps its engine model and trainer:
+   * the trainer takes the new rate and goes back to the start, with its optimizer's state
+   * (velocity, averages, step count) cleared as in a new one. Building and freeing four models
+   * and trainers was half the work of such a slider move. Anything else builds them anew (a new
+   * landscape has already freed them).
+   */
   restart() {
     for (const r of this.racers) {
-      this._free(r);
       r.budget = false;
       r.escaped = false;
       r.error = '';
-      if (!r.enabled) continue;
+      if (!r.enabled) {
+        this._free(r);
+        continue;
+      }
+      const spec = optimizerSpec(r.id, r.settings);
+      const kind = JSON.stringify({ ...spec, lr: null });
+      if (r.trainer && r.kind === kind) {
+        try {
+          r.trainer.setLearningRate(spec.lr);
+          r.trainer.reset(this.start);
+          continue;
+        } catch {
+          // (built anew below, which reports what is wrong)
+        }
+      }
+      this._free(r);
       try {
         r.model = this.gl.model({ type: 'function', name: this.landscape, ...this.params });
         r.model.setParameters(this.start);
-        r.trainer = this.gl.trainer(r.model, optimizerSpec(r.id, r.settings),
-          { batchSize: 0, tolerance: 1e-6, divergenceFactor: 1e8 });
+        r.trainer = this.gl.trainer(r.model, spec, { batchSize: 0, tolerance: 1e-6, divergenceFactor: 1e8 });
+        r.kind = kind;
       } catch (error) {
         this._free(r);
         r.error = error?.message ?? String(error);
@@ -162,6 +183,7 @@ export class Race {
     r.model?.delete();
     r.trainer = null;
     r.model = null;
+    r.kind = null;
   }
 
   /** Widget-level status: the trainer's, or 'max-steps' (budget), 'escaped' (saddle), 'off'. */
