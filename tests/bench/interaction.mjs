@@ -291,7 +291,8 @@ async function prepareDrag({ index, rangeIndex }) {
     channel.port1.onmessage = () => resolve({ t, ts, done: performance.now() });
     channel.port2.postMessage(null);
   }));
-  const drag = { work: [], produced: [], painted: [], relayouts: 0, count: 0, pending: Promise.resolve(), original: input.value };
+  const drag = { work: [], produced: [], painted: [], relayouts: 0, count: 0, pending: Promise.resolve(), original: input.value,
+    waiting: null };
   window.__drag?.cleanup();
   window.__drag = drag;
   // Full Chart.js updates (a new layout of a chart) during the drag, on the charts the widget
@@ -311,6 +312,7 @@ async function prepareDrag({ index, rangeIndex }) {
     if (event.composedPath()[0] !== input) return;
     t0 = performance.now();
     drag.count += 1;
+    if (drag.waiting && drag.count >= drag.waiting.count) drag.waiting.resolve();
   };
   const bubble = (event) => {
     if (event.composedPath()[0] !== input) return;
@@ -338,11 +340,22 @@ async function prepareDrag({ index, rangeIndex }) {
   return { x: r.left, y: r.top + r.height / 2, width: r.width, thumb, disabled: input.disabled };
 }
 
-/** Waits (at most 100 ms) until the drag has seen `count` input events, then for their frames. */
+/**
+ * Waits (at most 100 ms) until the drag has seen `count` input events, then for their frames.
+ * Woken by the input listener itself, not by polling: a timer firing every millisecond on the
+ * page's main thread while the move is on its way would be the bench's own work in the frame.
+ */
 async function settleDrag(count) {
   const drag = window.__drag;
-  const until = performance.now() + 100;
-  while (drag.count < count && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 1));
+  if (drag.count < count) {
+    let timer = 0;
+    await new Promise((resolve) => {
+      drag.waiting = { count, resolve };
+      timer = setTimeout(resolve, 100);
+    });
+    clearTimeout(timer);
+    drag.waiting = null;
+  }
   await drag.pending;
   return drag.count;
 }
