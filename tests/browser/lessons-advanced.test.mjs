@@ -265,7 +265,6 @@ describe('lessons: optimizers, curvature, practice', () => {
     await page.close();
   });
 
-
   test('optimizers: a learning rate moved mid-race restarts every racer exactly as a new race would', async () => {
     const { page, problems } = await openPage(browser, `${site.url}lessons/optimizers.html`);
     await waitForWidgets(page);
@@ -316,6 +315,7 @@ describe('lessons: optimizers, curvature, practice', () => {
     await checkPage(page, problems, 'optimizers (rates)');
     await page.close();
   });
+
   test('curvature: Hessian = R diag(1, κ) Rᵀ, eigenvalues, 2/λmax, Newton lands on the minimum', async () => {
     const { page, problems } = await openPage(browser, `${site.url}lessons/curvature.html`);
     await waitForWidgets(page);
