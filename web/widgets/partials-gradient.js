@@ -93,7 +93,7 @@ class GradientMap extends HeatmapChart {
   /**
    * Calls draw(layer) with the canvas clipped to the plot area; layer strokes arrows. `cap`: the
    * ends of the strokes, round for the few big arrows, flat ('butt', with pointed joins) for the
-   * field of 64 thin ones, where round ends cost twice the drawing and are too small to see.
+   * field of 64 thin ones, whose round ends were most of their raster cost and too small to see.
    */
   _arrowLayers(ctx, area, { x: sx, y: sy }, draw, cap = 'round') {
     const px = (a) => [sx.getPixelForValue(a.x), sy.getPixelForValue(a.y),
