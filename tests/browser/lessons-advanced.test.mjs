@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  checkPage, close, frames, openPage, screenshot, waitForWidgets, widgetShot, withSiteAndBrowser,
+  checkPage, close, dragRange, frames, openPage, screenshot, waitForWidgets, widgetShot, withSiteAndBrowser,
 } from './helpers.mjs';
 
 // --- independent oracles --------------------------------------------------------------------
@@ -313,6 +313,93 @@ describe('lessons: optimizers, curvature, practice', () => {
     await frames(page);
     assert.deepEqual(await trainers(), [true, true, true, false]);
     await checkPage(page, problems, 'optimizers (rates)');
+    await page.close();
+  });
+
+  test('optimizers: a drag of the bowl\'s sliders builds the racers when the hand rests or the race steps', async () => {
+    const { page, problems } = await openPage(browser, `${site.url}lessons/optimizers.html`);
+    await waitForWidgets(page);
+    const w = page.locator('gradlab-optim-race').first(); // sgd, momentum, nesterov
+    await w.scrollIntoViewIfNeeded();
+    const kappa = w.getByLabel('Condition number κ of the bowl', { exact: true });
+    const memory = () => w.evaluate((el) => el.race.gl.memoryStats().allocated);
+    // What the widget shows now, next to the same race built from nothing (every racer built,
+    // `steps` steps taken): snapshots, paths and loss histories.
+    const compare = (steps) => w.evaluate((el, n) => {
+      const race = el.race;
+      const waiting = race.racers.filter((r) => r.enabled).map((r) => r.pending && !r.trainer);
+      const ref = new race.constructor(race.gl);
+      ref.setLandscape(race.landscape, race.params);
+      ref.start = [...race.start];
+      ref.maxSteps = race.maxSteps;
+      ref.racers.forEach((r, i) => { r.enabled = race.racers[i].enabled; r.settings = { ...race.racers[i].settings }; });
+      ref.restart();
+      for (let k = 0; k < n; k += 1) ref.advance(1);
+      const seen = (rc) => rc.racers.map((r) => [rc.snapshot(r, el.threshold), Array.from(rc.trajectory(r)),
+        Array.from(rc.history(r))]);
+      const out = { moving: el.moving, starter: race.starter !== null, waiting, mine: seen(race), fresh: seen(ref),
+        drawn: el.map.paths.map((p) => [p.racer.id, Array.from(p.xy)]) };
+      ref.delete();
+      return out;
+    }, steps);
+    const same = (got, what) => {
+      for (let i = 0; i < got.mine.length; i += 1) {
+        assert.deepEqual(got.mine[i], got.fresh[i], `${what}: ${got.fresh[i][0].id} differs from a race built at once`);
+      }
+      const fresh = got.fresh.filter(([s]) => s.enabled).map(([s, xy]) => [s.id, xy]);
+      assert.deepEqual(got.drawn, fresh, `${what}: the paths drawn on the map`);
+    };
+
+    // A start of our own (a click on the map), away from the landscape's default one.
+    const map = w.locator('canvas').first();
+    await map.scrollIntoViewIfNeeded();
+    const box = await map.boundingBox();
+    await page.mouse.click(box.x + box.width * 0.7, box.y + box.height * 0.7);
+    const start = await w.evaluate((el) => el.start);
+    assert.notDeepEqual(start, [-2.5, 1.5], 'the click moved the start');
+
+    // Mid-drag: no racer is built, one trainer answers for all three, and the widget shows
+    // exactly what built racers show at step 0.
+    await kappa.scrollIntoViewIfNeeded();
+    await dragRange(page, kappa, 0.8);
+    let got = await compare(0);
+    assert.ok(got.moving, 'checked while the slider counts as moving (within half a second of the drag)');
+    assert.deepEqual([got.starter, got.waiting], [true, [true, true, true]], 'racers built during the drag');
+    same(got, 'during the drag');
+    assert.equal(got.mine[0][0].status, 'running');
+    assert.deepEqual(got.mine[0][0].point, start, 'every racer at the start');
+
+    // A step while they wait builds them and steps every one, as in a race built at once.
+    await kappa.focus();
+    await page.keyboard.press('ArrowLeft');
+    await w.evaluate((el) => { if (!el.race.starter) throw new Error('racers built before the step'); el.stepOnce(); });
+    await frames(page);
+    got = await compare(1);
+    assert.deepEqual([got.starter, got.waiting], [false, [false, false, false]], 'a step left racers unbuilt');
+    same(got, 'after a step from the waiting state');
+    assert.equal(got.mine[0][0].steps, 1);
+
+    // When the hand rests they are built, and nothing shown changes.
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    const moving = await compare(0);
+    await page.waitForFunction((el) => !el.moving, await w.elementHandle());
+    await frames(page);
+    got = await compare(0);
+    assert.deepEqual([moving.starter, got.starter, got.waiting], [true, false, [false, false, false]],
+      'racers not built at rest');
+    same(got, 'at rest');
+    assert.deepEqual(got.mine, moving.mine, 'what the racers show changed when they were built');
+
+    // The stand-in trainers are freed: back at the same κ after ten moves (ten of them made, each
+    // with room for 4,096 losses, 32 KB), the engine holds what it held, give or take a few bytes
+    // of the allocator's bookkeeping.
+    const before = await memory();
+    for (let k = 0; k < 10; k += 1) await page.keyboard.press(k < 5 ? 'ArrowRight' : 'ArrowLeft');
+    await page.waitForFunction((el) => !el.moving, await w.elementHandle());
+    const grown = (await memory()) - before;
+    assert.ok(Math.abs(grown) < 4096, `engine memory grew by ${grown} bytes moving κ there and back`);
+    await checkPage(page, problems, 'optimizers (bowl drag)');
     await page.close();
   });
 
