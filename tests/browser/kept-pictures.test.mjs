@@ -1,5 +1,6 @@
-// Charts keep the datasets that did not change (BaseChart: not placed again, and those at the
-// bottom of the drawing order kept with the axes in one bitmap). This checks it across the site:
+// Charts keep the datasets that did not change (BaseChart: not placed again, those at the
+// bottom of the drawing order kept with the axes in one bitmap, those at the top in a bitmap of
+// their own copied over the moving ones). This checks it across the site:
 // every lesson page is loaded twice, once as it ships and once with keeping switched off on every
 // chart (`keepStill = false`: each dataset placed and drawn at every update); the same scripted
 // slider moves are made on both, and every chart's picture, recorded in the middle of each
@@ -26,6 +27,7 @@ async function movesAndPictures(keep) {
   for (const el of widgets) for (const c of chartsOf(el)) c.keepStill = keep;
   const pictures = [];
   let kept = 0;
+  const over = [];
   for (const el of widgets) {
     el.scrollIntoView({ block: 'center', behavior: 'instant' });
     const ranges = [...(el.shadowRoot?.querySelectorAll('input[type=range]') ?? [])];
@@ -41,6 +43,7 @@ async function movesAndPictures(keep) {
         const { canvas } = c.chart;
         if (!canvas.width || !canvas.height) continue;
         if (c._bake) kept += 1;
+        if (c._over) over.push(`${el.localName} slider ${r} chart ${i}`);
         const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
         const means = [];
         for (let by = 0; by < canvas.height; by += 8) {
@@ -63,7 +66,7 @@ async function movesAndPictures(keep) {
       await frame();
     }
   }
-  return { pictures, kept };
+  return { pictures, kept, over };
 }
 
 describe('kept datasets across the site', () => {
@@ -73,6 +76,7 @@ describe('kept datasets across the site', () => {
 
   test('every chart on every lesson page shows the same pictures with kept datasets as with every dataset drawn again', async () => {
     let kept = 0;
+    const over = [];
     let compared = 0;
     const differing = [];
     for (const lesson of LESSONS) {
@@ -86,8 +90,10 @@ describe('kept datasets across the site', () => {
       const on = await run(true);
       const off = await run(false);
       assert.equal(off.kept, 0, `${lesson}: a chart kept datasets with keeping off`);
+      assert.deepEqual(off.over, [], `${lesson}: a chart kept datasets over others with keeping off`);
       assert.deepEqual(on.pictures.map(([name]) => name), off.pictures.map(([name]) => name), `${lesson}: other charts`);
       kept += on.kept;
+      over.push(...on.over.map((name) => `${lesson} ${name}`));
       on.pictures.forEach(([name, means], k) => {
         compared += 1;
         const other = off.pictures[k][1];
@@ -102,5 +108,10 @@ describe('kept datasets across the site', () => {
     assert.ok(compared > 100, `only ${compared} pictures compared`);
     // Without kept plans in use the comparison would prove nothing.
     assert.ok(kept >= 30, `only ${kept} charts drew from kept datasets`);
+    // exam-score's W and B move its line under its points, which stay: those are kept over it.
+    for (const slider of [0, 1]) {
+      assert.ok(over.includes(`exam-score gradlab-exam-score slider ${slider} chart 0`),
+        `exam-score's points not kept over its line (slider ${slider}); kept over others: ${over.join('; ') || 'none'}`);
+    }
   });
 });

@@ -75,6 +75,10 @@ function drive({ k, events, cycles, budgetMs }) {
 async function measure(page, cdp) {
   await page.evaluate(async () => {
     for (const el of __t.widgets()) __t.button(el, /^Reset/)?.click();
+    // At rest: until half a second after a slider's last move a widget may leave work for the
+    // moment the hand rests (optim-race builds its racers' engine models then).
+    const end = performance.now() + 5000;
+    while (__t.widgets().some((el) => el.moving) && performance.now() < end) await __t.frame();
     await __t.frames(3);
   });
   await cdp.send('HeapProfiler.collectGarbage');

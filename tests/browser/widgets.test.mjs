@@ -271,6 +271,27 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
         h.setGrid(Float64Array.from(before), nx, ny);
         h.update();
       }
+
+      // The curve moves under the tangent, steps and point, which stay: those are drawn once into
+      // a layer of their own and copied over the new curve. The point sits on the tangent, so in
+      // the wrong order the tangent's dashes would cross it.
+      const wo = watch(c);
+      try {
+        c.setPoint(0.3, f(0.3));
+        c.setTangent(0.3, f(0.3), -40);
+        // (Lower each time: the curve stays within the y axis, so no update lays the chart out.)
+        for (let k = 1; k <= 6; k += 1) {
+          wo.reset();
+          c.setCurve((x) => f(x) * (1 - 0.05 * k));
+          c.update();
+        }
+        out.over = { placed: [...wo.counts.placed], drawn: [...wo.counts.drawn] };
+        out.overDiffering = differing(c);
+      } finally {
+        wo.stop();
+        c.setCurve(f);
+        c.update();
+      }
       return out;
     });
     // CurveChart's datasets: 0 curve, 1 tangent, 2 steps (all kept), 3 the point (moved).
@@ -286,6 +307,11 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
     assert.equal(r.heatStill.images, 1, 'heat map: the kept background is not one copy');
     assert.equal(r.heatStillDiffering, 0, 'heat map, kept: pixels differ from a full redraw');
     assert.equal(r.heatChangedDiffering, 0, 'heat map, new landscape: pixels differ from a full redraw');
+    // Only the curve is placed and drawn; the three datasets over it come as one copy.
+    const four = (counts) => Array.from({ length: 4 }, (_, i) => counts[i] ?? 0);
+    assert.deepEqual(four(r.over.placed), [1, 0, 0, 0], 'placed (curve, tangent, steps, point)');
+    assert.deepEqual(four(r.over.drawn), [1, 0, 0, 0], 'drawn (curve, tangent, steps, point)');
+    assert.equal(r.overDiffering, 0, 'datasets kept over a moving curve: pixels differ from a full redraw');
   });
 
   test('the legend follows a changed line colour on the quick redraw, and is not rebuilt when no style changed', async () => {
