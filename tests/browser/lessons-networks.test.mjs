@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  checkPage, close, frames, openPage, parseShown, readout, screenshot, shown, waitForWidgets,
+  checkPage, close, closeAll, frames, openPage, parseShown, readout, screenshot, shown, waitForWidgets,
   widgetShot, withSiteAndBrowser,
 } from './helpers.mjs';
 
@@ -587,6 +587,46 @@ describe('lessons: backpropagation, attribution', () => {
     assert.deepEqual(r.held, r.grown, 'while held, smaller bars keep the axis');
     assert.deepEqual(r.rest, r.start, 'at rest the axis fits the bars again');
     await checkPage(page, problems, 'backpropagation (gradient bars axis)');
+    await page.close();
+  });
+
+  test('backpropagation: the gradient bars are the norms of the gradient at the network\'s weights', async () => {
+    const { page, problems, w } = await openWidget('backpropagation', 'gradlab-backprop-net');
+    // The reference: a new engine model of the same network and data, its gradient evaluated at
+    // the widget's parameters, each weight matrix's L2 norm taken here.
+    const compare = async (what) => {
+      const r = await w.evaluate((el) => {
+        const m = el.gl.model(el._spec);
+        try {
+          m.setData(el.data);
+          const g = m.evaluate(el.model.parameters()).gradient;
+          const ref = m.layout().filter((b) => b.name.startsWith('W'))
+            .map((b) => Math.sqrt(g.subarray(b.offset, b.offset + b.rows * b.cols).reduce((s, v) => s + v * v, 0)));
+          return { shown: el.layerNorms, ref, status: el.snapshot.status, steps: el.snapshot.steps };
+        } finally {
+          m.delete();
+        }
+      });
+      assert.equal(r.shown.length, r.ref.length, `${what}: one norm per weight matrix`);
+      closeAll(r.shown, r.ref, 1e-12, `${what}: layer gradient norms`);
+      return r;
+    };
+    await compare('as loaded');
+    await w.getByLabel('Neurons per hidden layer', { exact: true }).focus();
+    await page.keyboard.press('ArrowRight');
+    await compare('a new network (neurons slider)');
+    const step = w.getByRole('button', { name: 'Step', exact: true });
+    for (let k = 0; k < 3; k += 1) await step.click();
+    assert.equal((await compare('after three steps')).steps, 3);
+    await w.getByLabel('Hidden layers', { exact: true }).focus();
+    await page.keyboard.press('ArrowRight');
+    await compare('a new network (layers slider)');
+    // A run driven off the rails (a rate far beyond the slider's): set back to its last good
+    // weights, whose gradient is shown.
+    await w.evaluate((el) => { el.trainer.setLearningRate(1e12); el.step(20); });
+    const gone = await compare('diverged');
+    assert.equal(gone.status, 'diverged');
+    await checkPage(page, problems, 'backpropagation (gradient norms)');
     await page.close();
   });
 
