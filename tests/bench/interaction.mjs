@@ -396,6 +396,35 @@ async function dragSlider(page, { index, rangeIndex, moves }) {
   return page.evaluate(finishDrag, { index, rangeIndex });
 }
 
+// The machine's own state, measured in the same run: this 2-core machine's speed changes from
+// run to run (by 1-2 ms at p95 on the same build), so each run also drags a bare slider — a
+// range input that writes its value into an <output>, no widget, no engine, no chart — at its
+// start and at its end. Its `produced` is the floor under every widget's number in that run.
+const BARE_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bare slider</title></head>
+<body><gradlab-bare></gradlab-bare><script>
+window.__gl = {};
+customElements.define('gradlab-bare', class extends HTMLElement {
+  connectedCallback() {
+    const root = this.attachShadow({ mode: 'open' });
+    root.innerHTML = '<label for="r">Value</label> <input id="r" type="range" min="0" max="100" step="0.5" value="50"> <output>50</output>';
+    const [input, output] = [root.querySelector('input'), root.querySelector('output')];
+    input.addEventListener('input', () => { output.textContent = input.value; });
+  }
+});
+</script></body></html>`;
+
+/** The bare slider dragged `moves` times: produced p50 / p95 (ms). */
+async function bareSlider(context, moves) {
+  const page = await context.newPage();
+  try {
+    await page.setContent(BARE_PAGE);
+    const r = await dragSlider(page, { index: 0, rangeIndex: 0, moves });
+    return { moves: r.produced.length, p50: pct(r.produced, 50), p95: pct(r.produced, 95) };
+  } finally {
+    await page.close();
+  }
+}
+
 // --------------------------------------------------------------------------------------------
 
 const pct = (values, p) => {
@@ -582,6 +611,7 @@ function markdown(result) {
   const f = (v) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
   const out = ['### Interaction budget (headless Chromium, built site)', '',
     `- ${result.date}, ${result.userAgent}; load average ${result.loadavg.map((v) => v.toFixed(2)).join(', ')} on ${result.cpus} CPUs`,
+    ...(result.bare ? [`- machine state: a bare slider (a range input writing its value into an output; no widget) dragged ${result.bare.start.moves} times, produced p50 / p95 ${f(result.bare.start.p50)} / ${f(result.bare.start.p95)} ms at the start of the run, ${f(result.bare.end.p50)} / ${f(result.bare.end.p95)} ms at its end`] : []),
     `- frames: ${result.unthrottled ? 'unthrottled (--disable-frame-rate-limit --disable-gpu-vsync)' : '60 Hz vsync (GRADLAB_BENCH_VSYNC=1): the numbers include vsync waits'}`,
     `- targets: slider move → its frame produced (recomputed and redrawn) p95 ≤ ${BUDGET.producedP95Ms} ms per widget, judged on trusted drags, first interactive widget ≤ ${BUDGET.firstInteractiveMs} ms (cold), engine ≤ ${kb(BUDGET.engineGzBytes)} gz`, ''];
   if (result.load) {
@@ -645,7 +675,14 @@ export async function main(argv = process.argv.slice(2)) {
     await probe.close();
     log(`[interaction] ${pages.length} pages at ${site.url}; load average ${result.loadavg.map((v) => v.toFixed(2)).join(', ')}`);
     const contexts = { load: loader.context, interaction: context };
+    const bare = opts.latency && opts.drag ? { start: await bareSlider(context, opts.moves) } : null;
+    if (bare) log(`  bare slider (no widget): drag produced p50 ${bare.start.p50.toFixed(1)} p95 ${bare.start.p95.toFixed(1)} ms`);
     for (const p of pages) result.pages.push(await measurePage(contexts, site.url, p, opts, log));
+    if (bare) {
+      bare.end = await bareSlider(context, opts.moves);
+      log(`  bare slider (no widget), at the end: drag produced p50 ${bare.end.p50.toFixed(1)} p95 ${bare.end.p95.toFixed(1)} ms`);
+      result.bare = bare;
+    }
   } finally {
     await loader.close();
     await close();
