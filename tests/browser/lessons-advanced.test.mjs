@@ -77,6 +77,24 @@ function checkBowlMap(m, n, A, what) {
 
 const racer = (w, id) => w.evaluate((el, rid) => el.racers.find((r) => r.id === rid), id);
 
+/**
+ * In the page: window.freshRace(race, steps), the same race built from nothing — a new Race with
+ * race's landscape, start, budget and settings, every racer built, `steps` steps taken. The
+ * caller deletes it.
+ */
+function installFreshRace() {
+  window.freshRace = (race, steps) => {
+    const ref = new race.constructor(race.gl);
+    ref.setLandscape(race.landscape, race.params);
+    ref.start = [...race.start];
+    ref.maxSteps = race.maxSteps;
+    ref.racers.forEach((r, i) => { r.enabled = race.racers[i].enabled; r.settings = { ...race.racers[i].settings }; });
+    ref.restart();
+    for (let k = 0; k < steps; k += 1) ref.advance(1);
+    return ref;
+  };
+}
+
 describe('lessons: optimizers, curvature, practice', () => {
   let site;
   let browser;
@@ -287,15 +305,10 @@ describe('lessons: optimizers, curvature, practice', () => {
     for (let k = 0; k < 25; k += 1) await step.click();
 
     // The same race built from nothing: a new Race with the widget's landscape, start and settings.
+    await page.evaluate(installFreshRace);
     const { mine, fresh } = await w.evaluate((el) => {
       const race = el.race;
-      const ref = new race.constructor(race.gl);
-      ref.setLandscape(race.landscape, race.params);
-      ref.start = [...race.start];
-      ref.maxSteps = race.maxSteps;
-      ref.racers.forEach((r, i) => { r.enabled = race.racers[i].enabled; r.settings = { ...race.racers[i].settings }; });
-      ref.restart();
-      for (let k = 0; k < 25; k += 1) ref.advance(1);
+      const ref = window.freshRace(race, 25);
       const paths = (rc) => rc.racers.filter((r) => r.enabled).map((r) => [r.id, Array.from(rc.trajectory(r))]);
       const out = { mine: paths(race), fresh: paths(ref) };
       ref.delete();
@@ -325,16 +338,11 @@ describe('lessons: optimizers, curvature, practice', () => {
     const memory = () => w.evaluate((el) => el.race.gl.memoryStats().allocated);
     // What the widget shows now, next to the same race built from nothing (every racer built,
     // `steps` steps taken): snapshots, paths and loss histories.
+    await page.evaluate(installFreshRace);
     const compare = (steps) => w.evaluate((el, n) => {
       const race = el.race;
       const waiting = race.racers.filter((r) => r.enabled).map((r) => r.pending && !r.trainer);
-      const ref = new race.constructor(race.gl);
-      ref.setLandscape(race.landscape, race.params);
-      ref.start = [...race.start];
-      ref.maxSteps = race.maxSteps;
-      ref.racers.forEach((r, i) => { r.enabled = race.racers[i].enabled; r.settings = { ...race.racers[i].settings }; });
-      ref.restart();
-      for (let k = 0; k < n; k += 1) ref.advance(1);
+      const ref = window.freshRace(race, n);
       const seen = (rc) => rc.racers.map((r) => [rc.snapshot(r, el.threshold), Array.from(rc.trajectory(r)),
         Array.from(rc.history(r))]);
       const out = { moving: el.moving, starter: race.starter !== null, waiting, mine: seen(race), fresh: seen(ref),
