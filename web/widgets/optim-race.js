@@ -115,6 +115,9 @@ function optimizerSpec(id, s) {
   }
 }
 
+/** What a racer's trainer is, its learning rate aside (a rate alone changes without a new one). */
+const optimizerKind = (spec) => JSON.stringify({ ...spec, lr: null });
+
 /** The race without any DOM: one engine model + trainer per racer. */
 export class Race {
   constructor(gl) {
@@ -166,8 +169,7 @@ export class Race {
         continue;
       }
       const spec = optimizerSpec(r.id, r.settings);
-      const kind = JSON.stringify({ ...spec, lr: null });
-      if (r.trainer && r.kind === kind) {
+      if (r.trainer && r.kind === optimizerKind(spec)) {
         try {
           r.trainer.setLearningRate(spec.lr);
           r.trainer.reset(this.start);
@@ -178,7 +180,7 @@ export class Race {
       }
       this._free(r);
       if (defer) r.pending = true;
-      else this._build(r);
+      else this._build(r, spec);
     }
     if (this.racers.some((r) => r.pending)) {
       try {
@@ -196,14 +198,13 @@ export class Race {
     this._freeStarter();
   }
 
-  _build(r) {
+  _build(r, spec = optimizerSpec(r.id, r.settings)) {
     this._free(r);
-    const spec = optimizerSpec(r.id, r.settings);
     try {
       r.model = this.gl.model({ type: 'function', name: this.landscape, ...this.params });
       r.model.setParameters(this.start);
       r.trainer = this.gl.trainer(r.model, spec, TRAINER_OPTIONS);
-      r.kind = JSON.stringify({ ...spec, lr: null });
+      r.kind = optimizerKind(spec);
     } catch (error) {
       this._free(r);
       r.error = error?.message ?? String(error);
