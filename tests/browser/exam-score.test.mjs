@@ -199,7 +199,9 @@ describe('exam-score lesson widgets', () => {
     await w.getByRole('button', { name: 'Reset' }).click();
 
     // A learning-rate move changes the next step, not the line, the path or the losses: no chart
-    // is redrawn. A weight move redraws all three.
+    // is redrawn. A weight move redraws the line and the map; the loss chart, which shows one
+    // loss and no line while the path starts at the moved point, keeps its picture, and its text
+    // follows the new loss once the hand rests. The first step draws its line.
     await page.waitForFunction((el) => !el.moving, await w.elementHandle());
     await frames(page);
     await w.evaluate((el) => {
@@ -219,7 +221,21 @@ describe('exam-score lesson widgets', () => {
     await weight.range.focus();
     await page.keyboard.press('ArrowLeft');
     await frames(page);
-    assert.deepEqual(await w.evaluate(() => window.examRedraws), { scatter: 1, map: 1, loss: 1 });
+    assert.deepEqual(await w.evaluate(() => window.examRedraws), { scatter: 1, map: 1, loss: 0 });
+    await page.waitForFunction((el) => !el.moving, await w.elementHandle());
+    await frames(page);
+    const moved = await w.evaluate((el) => ({ loss: el.loss, text: el.lossChart.canvas.getAttribute('aria-label'),
+      history: el.lossChart.chart.data.datasets[0].data.length }));
+    assert.equal(moved.history, 1, 'the path starts at the moved point');
+    const lossText = await w.evaluate((el, v) => el.lossChart.summary().match(/loss (\S+) at step 0/)?.[1], moved.loss);
+    assert.ok(lossText && moved.text.includes(`loss ${lossText} at step 0`),
+      `the loss chart's text names the loss at the moved point (${moved.loss}): ${moved.text}`);
+    close(Number(lossText), moved.loss, Math.abs(moved.loss) * 0.01, 'the loss in the chart\'s text');
+    const redrawsAtRest = await w.evaluate(() => window.examRedraws.loss);
+    await w.getByRole('button', { name: 'Step' }).click();
+    await frames(page);
+    assert.equal(await w.evaluate(() => window.examRedraws.loss), redrawsAtRest + 1, 'a step draws the loss line');
+    await w.getByRole('button', { name: 'Reset' }).click();
   });
 
   test('<gradlab-exam-score> says "Diverged" for a too-large learning rate, never NaN', async () => {

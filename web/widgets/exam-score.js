@@ -393,9 +393,12 @@ export class ExamScore extends GradlabWidget {
     this.scatter.updateIf([st.points, s.w, s.b]);
 
     this._drawMap(s);
+    // A path that starts where a slider put the point has one loss and no line yet (the chart
+    // draws no points): a drag of W or B leaves the chart's picture as it was, and its text
+    // follows the loss (see updateIf).
     const history = this.lab.history();
     this.lossChart.setSeries(0, history);
-    this.lossChart.updateIf([history]);
+    this.lossChart.updateIf(history.length < 2 ? ['no line'] : [history]);
     this._drawChain(s);
     if (st.tableDirty && this.details.open) this._drawTable();
   }
