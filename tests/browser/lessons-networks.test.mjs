@@ -71,20 +71,25 @@ function central(f, x, j, h) {
 
 /**
  * In the page: redraw backprop-net's gradient bars and return the names it writes under the bars ([text, x] from
- * the canvas's fillText) and the x of each drawn bar. (Passed to evaluate as its function.)
+ * fillText) and the x of each drawn bar. The chart writes its names into a layer kept while they
+ * stay (copied under the plot at each redraw); the layer is dropped first so that they are
+ * written again. (That a kept layer shows the current names is the kept-pictures test's part.)
+ * (Passed to evaluate as its function.)
  */
 function namesUnderBars(el) {
   const chart = el.normsChart;
-  const { ctx } = chart.chart;
+  const proto = CanvasRenderingContext2D.prototype;
+  const own = proto.fillText;
   const drawn = [];
-  ctx.fillText = function fillText(text, x, y) {
+  proto.fillText = function fillText(text, x, y) {
     drawn.push([text, x]);
-    return Object.getPrototypeOf(this).fillText.call(this, text, x, y);
+    return own.call(this, text, x, y);
   };
   try {
+    chart._namesKey = '';
     chart.update();
   } finally {
-    delete ctx.fillText;
+    proto.fillText = own;
   }
   const values = chart.chart.data.datasets[0].data;
   const bars = chart.chart.getDatasetMeta(0).data.filter((_, k) => values[k] !== null).map((bar) => bar.x);
