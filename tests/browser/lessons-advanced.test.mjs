@@ -219,7 +219,7 @@ describe('lessons: optimizers, curvature, practice', () => {
 
     // Mouse on the map moves the start; Reset brings every attribute back.
     await w.getByLabel('Landscape', { exact: true }).selectOption('bowl');
-    const canvas = w.locator('canvas').first();
+    const canvas = w.locator('canvas[role=img]').first();
     await canvas.scrollIntoViewIfNeeded();
     const box = await canvas.boundingBox();
     await page.mouse.click(box.x + box.width * 0.75, box.y + box.height * 0.3);
@@ -359,7 +359,7 @@ describe('lessons: optimizers, curvature, practice', () => {
     };
 
     // A start of our own (a click on the map), away from the landscape's default one.
-    const map = w.locator('canvas').first();
+    const map = w.locator('canvas[role=img]').first();
     await map.scrollIntoViewIfNeeded();
     const box = await map.boundingBox();
     await page.mouse.click(box.x + box.width * 0.7, box.y + box.height * 0.7);
@@ -462,7 +462,7 @@ describe('lessons: optimizers, curvature, practice', () => {
     maps.forEach((m, k) => checkBowlMap(m, k < 2 ? 45 : 90, bowlMatrix(m.value, Math.PI / 6), `κ = ${m.value}`));
     await check(15, 30);
     // Mouse: click somewhere on the map, then take the Newton step -> (0, 0).
-    const canvas = w.locator('canvas');
+    const canvas = w.locator('canvas[role=img]');
     await canvas.scrollIntoViewIfNeeded();
     const box = await canvas.boundingBox();
     await page.mouse.click(box.x + box.width * 0.8, box.y + box.height * 0.25);

@@ -222,7 +222,7 @@ describe('lessons: derivatives, partial derivatives, gradient descent', () => {
     assert.ok(stepped.loss < after.loss, `loss went from ${after.loss} to ${stepped.loss}`);
 
     // Mouse on the heat map (w₂ across, w₃ up, range −2 … 5): the point follows the click.
-    const canvas = w.locator('canvas');
+    const canvas = w.locator('canvas[role=img]');
     const cb = await canvas.boundingBox();
     await page.mouse.click(cb.x + cb.width * 0.5, cb.y + cb.height * 0.5);
     const clicked = await w.evaluate((el) => ({ w: el.weights, g: el.gradient }));
@@ -321,7 +321,7 @@ describe('lessons: derivatives, partial derivatives, gradient descent', () => {
     await widgetShot(w, 'widget-descent-map');
 
     // Mouse: click on the map near (2, 2) -> new start; Run -> the deepest well.
-    const canvas = w.locator('canvas').first();
+    const canvas = w.locator('canvas[role=img]').first();
     const area = await canvas.evaluate((c) => {
       const host = c.getRootNode().host;
       const chart = host.map.chart;

@@ -268,7 +268,7 @@ describe('lessons: backpropagation, attribution', () => {
     await widgetShot(w, 'widget-backprop-net-tiny');
 
     // Mouse: clicking near the middle of the picture follows the nearest example.
-    const canvas = w.locator('.gl-chart canvas').first();
+    const canvas = w.locator('.gl-chart canvas[role=img]').first();
     const box = await canvas.boundingBox();
     const area = await w.evaluate((el) => el.boundary.chart.chartArea);
     await page.mouse.click(box.x + (area.left + area.right) / 2, box.y + (area.top + area.bottom) / 2);

@@ -52,7 +52,7 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
   });
 
   test('renders four charts with text alternatives and no bad numbers', async () => {
-    const labels = await harness().locator('canvas').evaluateAll((cs) => cs.map((c) => [c.getAttribute('role'), c.getAttribute('aria-label')]));
+    const labels = await harness().locator('canvas[role=img]').evaluateAll((cs) => cs.map((c) => [c.getAttribute('role'), c.getAttribute('aria-label')]));
     assert.equal(labels.length, 4);
     for (const [role, label] of labels) {
       assert.equal(role, 'img');
@@ -346,6 +346,82 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
     assert.equal(r.swatch, '#00aa00', 'the legend kept the old colour');
   });
 
+  test('heatmap: the colour image under the chart shows each grid point\'s colour at its place, and only inside the plot', async () => {
+    // A grid whose colour changes as much along either axis (value = column + row, linear scale,
+    // no contours, no path), then the page as the browser shows it: at the pixel of each
+    // sampled grid point the screenshot has that point's colour (colorAt); just outside the plot
+    // area it has none of the image's.
+    const canvas = harness().locator('canvas[role=img]').first();
+    await canvas.scrollIntoViewIfNeeded();
+    const setup = await inWidget((el) => {
+      const c = el.heat;
+      const saved = { grid: c.grid, scale: c.colorScale, contours: c.contourCount };
+      window.__heatSaved = saved;
+      const nx = 5;
+      const ny = 4;
+      c.contourCount = 0;
+      c.setColorScale('linear');
+      c.setGrid(Float64Array.from({ length: nx * ny }, (_, i) => (i % nx) + Math.floor(i / nx)), nx, ny);
+      c.setPath([], []);
+      const { xMin, xMax, yMin, yMax } = c.extent;
+      // The current point, between grid points: drawn on the chart's canvas, over the image.
+      const dot = { x: xMin + (2.5 * (xMax - xMin)) / (nx - 1), y: yMin + (1.5 * (yMax - yMin)) / (ny - 1) };
+      c.setPoint(dot.x, dot.y);
+      c.update();
+      const { x: sx, y: sy } = c.chart.scales;
+      const points = [];
+      for (const [col, row] of [[1, 1], [3, 2], [2, 0], [1, 3], [4, 1], [0, 0], [4, 3]]) {
+        const x = xMin + (col * (xMax - xMin)) / (nx - 1);
+        const y = yMin + (row * (yMax - yMin)) / (ny - 1);
+        points.push({ col, row, px: sx.getPixelForValue(x), py: sy.getPixelForValue(y), colour: c.colorAt(x, y) });
+      }
+      const a = c.chart.chartArea;
+      const red = c.chart.data.datasets[2].backgroundColor;
+      return { points, area: { left: a.left, right: a.right, top: a.top, bottom: a.bottom },
+        dot: [sx.getPixelForValue(dot.x), sy.getPixelForValue(dot.y)], red };
+    });
+    await frames(page, 2);
+    const box = await canvas.boundingBox();
+    const png = await page.screenshot({ clip: { x: box.x, y: box.y, width: box.width, height: box.height } });
+    await inWidget((el) => {
+      const c = el.heat;
+      const saved = window.__heatSaved;
+      c.contourCount = saved.contours;
+      c.setColorScale(saved.scale);
+      c.setGrid(saved.grid.values, saved.grid.nx, saved.grid.ny);
+      c.update();
+    });
+    const at = await page.evaluate(async ({ b64, spots }) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      return spots.map(([x, y]) => Array.from(g.getImageData(Math.round(x), Math.round(y), 1, 1).data.slice(0, 3)));
+    }, { b64: png.toString('base64'), spots: [
+      ...setup.points.map((p) => [Math.min(Math.max(p.px, setup.area.left + 1), setup.area.right - 2),
+        Math.min(Math.max(p.py, setup.area.top + 1), setup.area.bottom - 2)]),
+      [setup.area.left - 4, (setup.area.top + setup.area.bottom) / 2],
+      [(setup.area.left + setup.area.right) / 2, setup.area.top - 4],
+      setup.dot,
+    ] });
+    const near = (got, want, tol) => got.every((v, j) => Math.abs(v - want[j]) <= tol);
+    setup.points.forEach((p, k) => {
+      // Corners are sampled a pixel inside the plot: still within their cell's half.
+      assert.ok(near(at[k], p.colour, 8), `grid point (${p.col}, ${p.row}) at (${p.px}, ${p.py}): shown ` +
+        `${at[k]}, its colour ${p.colour}`);
+    });
+    const red = setup.red.match(/[0-9a-f]{2}/gi).map((h) => parseInt(h, 16));
+    assert.ok(near(at.at(-1), red, 8), `the current point, over the image: shown ${at.at(-1)}, its colour ${red}`);
+    const imageColours = setup.points.map((p) => p.colour);
+    for (const outside of at.slice(setup.points.length, -1)) {
+      assert.ok(!imageColours.some((colour) => near(outside, colour, 30)), `outside the plot: ${outside}`);
+    }
+  });
+
   test('heatmap: a new landscape is painted straight onto the chart, the same one again from its off-screen copy, pixel for pixel', async () => {
     const r = await inWidget(async (el) => {
       const c = el.heat;
@@ -551,7 +627,7 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
   });
 
   test('heatmap: click and arrow keys report data coordinates', async () => {
-    const canvas = harness().locator('canvas').first();
+    const canvas = harness().locator('canvas[role=img]').first();
     await canvas.scrollIntoViewIfNeeded();
     const area = await inWidget((el) => {
       const a = el.heat.chart.chartArea;
@@ -575,7 +651,7 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
   });
 
   test('scatter: a point can be dragged and the fit follows', async () => {
-    const canvas = harness().locator('canvas').nth(3);
+    const canvas = harness().locator('canvas[role=img]').nth(3);
     await canvas.scrollIntoViewIfNeeded();
     const box = await canvas.boundingBox();
     const [px, py, fitBefore] = await inWidget((el) => {
@@ -639,7 +715,7 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
     // re-attaching builds it again
     await page.evaluate(() => document.querySelector('main').prepend(document.createElement('gradlab-test-harness')));
     await page.waitForFunction(() => document.querySelector('gradlab-test-harness').state.draws > 0);
-    assert.equal(await harness().locator('canvas').count(), 4);
+    assert.equal(await harness().locator('canvas[role=img]').count(), 4);
     assertNoProblems(problems, 'harness');
   });
 });

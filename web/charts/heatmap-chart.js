@@ -11,9 +11,11 @@
 // small differences near the minimum stay visible. The 'probability' scale (a classifier's
 // output) is fixed to 0…1 instead, with the 0.5 boundary as its one contour.
 //
-// Speed: a slider move usually changes only the overlay (path, point), so the colour image and
-// the contours are painted once into an off-screen canvas and copied on every redraw; setGrid
-// reuses its buffers and its marching squares allocate nothing per cell.
+// Speed: a slider move usually changes only the overlay (path, point), so the contours are
+// painted once into an off-screen canvas and copied on every redraw; setGrid reuses its buffers
+// and its marching squares allocate nothing per cell. The colour image is not drawn on the chart
+// at all: it is a small canvas of its own (one pixel per grid point) placed under the chart's
+// canvas and stretched over the plot by the browser's compositor (see _placeImage).
 
 import { BaseChart, axis, COLORS, copyLayer, finiteOrNaN, layerKey, paintLayer, sampleIndices } from './base-chart.js';
 import { formatShort } from '../widgets/format.js';
@@ -91,12 +93,24 @@ export class HeatmapChart extends BaseChart {
     this.contourCount = contours;
     this.onPick = onPick;
     this.grid = null; // { values, nx, ny, min, max, argmin }
+    // The colour image, nx × ny pixels, shown under the chart's canvas (which is transparent
+    // there) inside a box clipped to the plot area; see _placeImage.
     this._image = document.createElement('canvas');
+    this._image.setAttribute('aria-hidden', 'true'); // (the chart's canvas has the text alternative)
+    this._image.style.position = 'absolute';
+    this._imageClip = document.createElement('div');
+    this._imageClip.className = 'gl-heatmap-image';
+    Object.assign(this._imageClip.style, { position: 'absolute', overflow: 'hidden', pointerEvents: 'none' });
+    this._imageClip.hidden = true;
+    this._imageClip.append(this._image);
+    this.box.prepend(this._imageClip);
+    this.canvas.style.position = 'relative'; // over the image (positioned, and later in the box)
+    this._placeKey = '';
     this._pixels = null; // ImageData reused while the grid size stays
     this._scaled = null; // scaled values, reused
     this._segments = []; // contour segments in data coordinates: [x0, y0, x1, y1, ...]
     this._version = 0; // bumped when the picture under the datasets changes
-    this._bg = null; // the image and contours, painted once per version and chart size
+    this._bg = null; // the contours, painted once per version and chart size
     this._bgKey = '';
     this._directKey = ''; // the picture last painted straight onto the chart
     const imagePlugin = {
@@ -272,14 +286,16 @@ export class HeatmapChart extends BaseChart {
     return out;
   }
 
-  // The colour image and the contours change only with the grid, the extent or the chart's size,
-  // while the overlay (path, point) changes on every slider move: paint them once into an
-  // off-screen canvas and copy that on each redraw. A picture drawn for the first time is
-  // painted straight onto the chart instead: while a slider reshapes the landscape, every frame
-  // has a new one, and the off-screen copy would only add a full-canvas copy to each frame. The
-  // second frame with the same picture (only the overlay moved) makes the off-screen copy.
+  // The contours change only with the grid, the extent or the chart's size, while the overlay
+  // (path, point) changes on every slider move: paint them once into an off-screen canvas and
+  // copy that on each redraw. Contours drawn for the first time are painted straight onto the
+  // chart instead: while a slider reshapes the landscape, every frame has new ones, and the
+  // off-screen copy would only add a full-canvas copy to each frame. The second frame with the
+  // same contours (only the overlay moved) makes the off-screen copy.
   _drawImage(chart) {
-    if (!this.grid || this._underCovered) return; // (already in the chart's kept background)
+    this._placeImage(chart);
+    // (Nothing to draw without contours; with _underCovered they are in the kept background.)
+    if (!this.grid || !this._segments.length || this._underCovered) return;
     const key = layerKey(chart, this._version);
     if (key !== this._bgKey && key !== this._directKey) {
       this._directKey = key;
@@ -298,21 +314,48 @@ export class HeatmapChart extends BaseChart {
     return true;
   }
 
-  _paintBackground(ctx, area, { x: sx, y: sy }) {
+  /**
+   * The colour image over the plot area: its nx × ny pixels stretched so that pixel centres sit
+   * on the grid points (the image reaches half a cell beyond the extent on each side, clipped to
+   * the plot area), smoothed between them by the browser. Stretching the image on the chart's
+   * canvas instead (drawImage with smoothing) was ~0.3 ms of the main thread per frame with a
+   * new picture (a 30 × 30 grid over a 360-pixel plot, in software); a canvas element of its own
+   * is stretched by the compositor, and a new picture is only its nx × ny pixels. Placed anew
+   * when the plot area, the extent or the grid size change.
+   */
+  _placeImage(chart) {
+    const clip = this._imageClip;
+    if (!this.grid || !chart.chartArea) {
+      clip.hidden = true;
+      this._placeKey = '';
+      return;
+    }
     const { nx, ny } = this.grid;
     const { xMin, xMax, yMin, yMax } = this.extent;
+    const area = chart.chartArea;
+    const key = `${area.left},${area.top},${area.right},${area.bottom}:${xMin},${xMax},${yMin},${yMax}:${nx}x${ny}`;
+    if (key === this._placeKey) return;
+    this._placeKey = key;
+    const { x: sx, y: sy } = chart.scales;
     const hx = (xMax - xMin) / (nx - 1) / 2; // half a cell: pixel centres sit on grid points
     const hy = (yMax - yMin) / (ny - 1) / 2;
     const left = sx.getPixelForValue(xMin - hx);
     const right = sx.getPixelForValue(xMax + hx);
     const top = sy.getPixelForValue(yMax + hy);
     const bottom = sy.getPixelForValue(yMin - hy);
+    const px = (v) => `${v}px`;
+    Object.assign(clip.style, { left: px(area.left), top: px(area.top), width: px(area.right - area.left),
+      height: px(area.bottom - area.top) });
+    Object.assign(this._image.style, { left: px(left - area.left), top: px(top - area.top),
+      width: px(right - left), height: px(bottom - top) });
+    clip.hidden = false;
+  }
+
+  _paintBackground(ctx, area, { x: sx, y: sy }) {
     ctx.save();
     ctx.beginPath();
     ctx.rect(area.left, area.top, area.width, area.height);
     ctx.clip();
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(this._image, left, top, right - left, bottom - top);
     const s = this._segments;
     if (s.length) {
       const probability = this.colorScale === 'probability';
