@@ -110,14 +110,14 @@ export class HeatmapChart extends BaseChart {
     this._scaled = null; // scaled values, reused
     this._segments = []; // contour segments in data coordinates: [x0, y0, x1, y1, ...]
     this._version = 0; // bumped when the picture under the datasets changes
-    this._bg = null; // the contours, painted once per version and chart size
+    this._bg = null; // the contours (and a subclass's additions), painted once per version and chart size
     this._bgKey = '';
     this._directKey = ''; // the picture last painted straight onto the chart
     const imagePlugin = {
       id: 'glHeatmap',
-      beforeDatasetsDraw: (chart) => this._drawImage(chart),
+      beforeDatasetsDraw: (chart) => this._drawUnder(chart),
       beforeDatasetDraw: (chart, args) => this._drawDataset(chart, args.index),
-      // What _drawImage paints (see BaseChart's _planBake); the layout is keyed apart.
+      // What _drawUnder paints (see BaseChart's _planBake); the layout is keyed apart.
       underKey: () => (this.grid ? `heatmap ${this._version}` : 'heatmap none'),
     };
     this._create({
@@ -286,16 +286,17 @@ export class HeatmapChart extends BaseChart {
     return out;
   }
 
-  // The contours change only with the grid, the extent or the chart's size, while the overlay
+  // What lies under the datasets: the colour image (placed, see _placeImage), and on the chart's
+  // canvas the contours and what a subclass adds (_paintBackground: partials-gradient's field of
+  // arrows). Those change only with the grid, the extent or the chart's size, while the overlay
   // (path, point) changes on every slider move: paint them once into an off-screen canvas and
-  // copy that on each redraw. Contours drawn for the first time are painted straight onto the
+  // copy that on each redraw. Drawn for the first time, they are painted straight onto the
   // chart instead: while a slider reshapes the landscape, every frame has new ones, and the
   // off-screen copy would only add a full-canvas copy to each frame. The second frame with the
-  // same contours (only the overlay moved) makes the off-screen copy.
-  _drawImage(chart) {
+  // same picture (only the overlay moved) makes the off-screen copy.
+  _drawUnder(chart) {
     this._placeImage(chart);
-    // (Nothing to draw without contours; with _underCovered they are in the kept background.)
-    if (!this.grid || !this._segments.length || this._underCovered) return;
+    if (!this.grid || this._underCovered) return; // (already in the chart's kept background)
     const key = layerKey(chart, this._version);
     if (key !== this._bgKey && key !== this._directKey) {
       this._directKey = key;
