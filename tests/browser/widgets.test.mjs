@@ -346,6 +346,71 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
     assert.equal(r.swatch, '#00aa00', 'the legend kept the old colour');
   });
 
+  test('heatmap: every contour segment joins two points of a cell\'s edges where the field crosses its level', async () => {
+    // A bowl on a 61 × 61 grid with 10 levels: hundreds of segments. Each end must lie on a grid line, inside the extent, where the straight-line
+    // interpolation of the scaled field along that cell edge equals one of the levels.
+    const r = await inWidget((el) => {
+      const c = el.heat;
+      const saved = { grid: c.grid, scale: c.colorScale };
+      const n = 61;
+      try {
+        c.setColorScale('linear');
+        const { xMin, xMax, yMin, yMax } = c.extent;
+        const values = new Float64Array(n * n);
+        for (let row = 0; row < n; row += 1) {
+          for (let col = 0; col < n; col += 1) values[row * n + col] = (col - 20) ** 2 + 2 * (row - 35) ** 2;
+        }
+        c.setGrid(values, n, n);
+        const s = Array.from(c._segments);
+        const t = Array.from(c._scaled);
+        const levels = Array.from({ length: c.contourCount }, (_, q) => (q + 1) / (c.contourCount + 1));
+        const dx = (xMax - xMin) / (n - 1);
+        const dy = (yMax - yMin) / (n - 1);
+        const field = (i, j) => t[j * n + i];
+        const bad = [];
+        for (let k = 0; k < s.length; k += 2) {
+          const gx = (s[k] - xMin) / dx;
+          const gy = (s[k + 1] - yMin) / dy;
+          const onColumn = Math.abs(gx - Math.round(gx)) < 1e-9;
+          const onRow = Math.abs(gy - Math.round(gy)) < 1e-9;
+          let value;
+          if (onColumn) {
+            const i = Math.round(gx);
+            const j = Math.min(n - 2, Math.floor(gy));
+            value = field(i, j) + (gy - j) * (field(i, j + 1) - field(i, j));
+          } else if (onRow) {
+            const j = Math.round(gy);
+            const i = Math.min(n - 2, Math.floor(gx));
+            value = field(i, j) + (gx - i) * (field(i + 1, j) - field(i, j));
+          }
+          const inside = gx >= -1e-9 && gx <= n - 1 + 1e-9 && gy >= -1e-9 && gy <= n - 1 + 1e-9;
+          if (!inside || value === undefined || !levels.some((l) => Math.abs(value - l) < 1e-9)) bad.push([s[k], s[k + 1], value]);
+        }
+        const perLevel = levels.map((l) => {
+          let m = 0;
+          for (let k = 0; k < s.length; k += 4) {
+            const gx = (s[k] - xMin) / dx;
+            const gy = (s[k + 1] - yMin) / dy;
+            const i = Math.min(n - 2, Math.floor(gx + 1e-9));
+            const j = Math.min(n - 2, Math.floor(gy + 1e-9));
+            const lo = Math.min(field(i, j), field(i + 1, j), field(i, j + 1), field(i + 1, j + 1));
+            const hi = Math.max(field(i, j), field(i + 1, j), field(i, j + 1), field(i + 1, j + 1));
+            if (lo <= l && l <= hi) m += 1;
+          }
+          return m;
+        });
+        return { segments: s.length / 4, bad: bad.slice(0, 5), badCount: bad.length, perLevel };
+      } finally {
+        c.setColorScale(saved.scale);
+        c.setGrid(saved.grid.values, saved.grid.nx, saved.grid.ny);
+        c.update();
+      }
+    });
+    assert.ok(r.segments > 256, `only ${r.segments} segments`);
+    assert.equal(r.badCount, 0, `segment ends off their level: ${JSON.stringify(r.bad)}`);
+    assert.ok(r.perLevel.every((m) => m > 0), `segments per level: ${r.perLevel}`);
+  });
+
   test('heatmap: the colour image under the chart shows each grid point\'s colour at its place, and only inside the plot', async () => {
     // A grid whose colour changes as much along either axis (value = column + row, linear scale,
     // no contours, no path), then the page as the browser shows it: at the pixel of each
