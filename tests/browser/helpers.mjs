@@ -171,6 +171,38 @@ export async function screenshot(page, name, { target, fullPage = true } = {}) {
 }
 
 /**
+ * The page as the browser shows it inside `clip` ({x, y, width, height}, CSS pixels): a screenshot
+ * decoded in the page. Returns {width, height, at(x, y) -> [r, g, b, a]} (x, y rounded, relative to
+ * the clip).
+ */
+export async function screenshotPixels(page, clip) {
+  const png = await page.screenshot({ clip });
+  const { width, height, rgba } = await page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const bytes = g.getImageData(0, 0, c.width, c.height).data;
+    let text = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return { width: c.width, height: c.height, rgba: btoa(text) };
+  }, png.toString('base64'));
+  const data = Buffer.from(rgba, 'base64');
+  return {
+    width,
+    height,
+    at(x, y) {
+      const o = (Math.round(y) * width + Math.round(x)) * 4;
+      return [data[o], data[o + 1], data[o + 2], data[o + 3]];
+    },
+  };
+}
+
+/**
  * One screenshot per <gradlab-*> widget on the page: <prefix>-<n>-<tag>.png. Each widget is
  * scrolled to the top of the viewport and clipped to it (full-page captures of long pages full
  * of charts are very slow in software rendering). Returns the file paths.

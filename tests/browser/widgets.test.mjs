@@ -12,7 +12,7 @@ import * as esbuild from 'esbuild';
 import { startServer } from '../../scripts/serve.mjs';
 import {
   assertNoProblems, expectNoBadNumbers, formatViolations, frames, launchBrowser, openPage, repoRoot,
-  runAxe, screenshot, waitForWidgets,
+  runAxe, screenshot, screenshotPixels, waitForWidgets,
 } from './helpers.mjs';
 
 const fixture = path.join(repoRoot, 'tests/browser/fixtures/harness');
@@ -447,7 +447,7 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
     });
     await frames(page, 2);
     const box = await canvas.boundingBox();
-    const png = await page.screenshot({ clip: { x: box.x, y: box.y, width: box.width, height: box.height } });
+    const shot = await screenshotPixels(page, { x: box.x, y: box.y, width: box.width, height: box.height });
     await inWidget((el) => {
       const c = el.heat;
       const saved = window.__heatSaved;
@@ -456,23 +456,13 @@ describe('widget base class and charts', { skip: !existsSync(engine) && `engine 
       c.setGrid(saved.grid.values, saved.grid.nx, saved.grid.ny);
       c.update();
     });
-    const at = await page.evaluate(async ({ b64, spots }) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${b64}`;
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = img.width;
-      c.height = img.height;
-      const g = c.getContext('2d');
-      g.drawImage(img, 0, 0);
-      return spots.map(([x, y]) => Array.from(g.getImageData(Math.round(x), Math.round(y), 1, 1).data.slice(0, 3)));
-    }, { b64: png.toString('base64'), spots: [
+    const at = [
       ...setup.points.map((p) => [Math.min(Math.max(p.px, setup.area.left + 1), setup.area.right - 2),
         Math.min(Math.max(p.py, setup.area.top + 1), setup.area.bottom - 2)]),
       [setup.area.left - 4, (setup.area.top + setup.area.bottom) / 2],
       [(setup.area.left + setup.area.right) / 2, setup.area.top - 4],
       setup.dot,
-    ] });
+    ].map(([x, y]) => shot.at(x, y).slice(0, 3));
     const near = (got, want, tol) => got.every((v, j) => Math.abs(v - want[j]) <= tol);
     setup.points.forEach((p, k) => {
       // Corners are sampled a pixel inside the plot: still within their cell's half.
