@@ -575,9 +575,10 @@ export class BaseChart {
       if (plugin.id !== 'glBackground' && (plugin.beforeDatasetDraw || plugin.afterDatasetDraw)) return null;
     }
     const run = [];
-    for (let k = 0; k < metas.length && still[metas[k].index] && !under?.indices.has(metas[k].index); k += 1) {
-      if (chart.data.datasets[metas[k].index].fill) return null;
-      run.push(metas[k]);
+    for (const meta of metas) {
+      if (!still[meta.index] || under?.indices.has(meta.index)) break;
+      if (chart.data.datasets[meta.index].fill) return null;
+      run.push(meta);
     }
     if (!run.length || run.length === metas.length) return null; // (nothing moves beneath them)
     run.reverse(); // Chart.js draws the last of its sorted list first

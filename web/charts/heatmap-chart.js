@@ -334,7 +334,7 @@ export class HeatmapChart extends BaseChart {
     const { nx, ny } = this.grid;
     const { xMin, xMax, yMin, yMax } = this.extent;
     const area = chart.chartArea;
-    const key = `${area.left},${area.top},${area.right},${area.bottom}:${xMin},${xMax},${yMin},${yMax}:${nx}x${ny}`;
+    const key = [area.left, area.top, area.right, area.bottom, xMin, xMax, yMin, yMax, nx, ny].join();
     if (key === this._placeKey) return;
     this._placeKey = key;
     const { x: sx, y: sy } = chart.scales;

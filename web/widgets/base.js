@@ -271,8 +271,8 @@ export const SHARED_CSS = `
 /* Each block and control is painted as a unit of its own (a stacking context: Chromium keeps
    its drawing and reuses it whole while nothing in it changed). Without it a slider move
    repainted every object of the widget: optim-race's condition slider spent 1.83 / 1.70 ms per
-   move in Paint, 0.68 / 0.59 with it (traces of 40 moves, two rounds). Nothing in a widget is positioned above its
-   neighbours, so the stacking order is as before (screenshots identical). */
+   move in Paint, 0.68 / 0.59 with it (traces of 40 moves, two rounds). Nothing in a widget is
+   positioned above its neighbours, so the stacking order is as before (screenshots identical). */
 .gl-body > *, .gl-control { isolation: isolate; }
 .gl-body[hidden] { display: none; }
 .gl-loading { display: flex; align-items: center; gap: .6rem; color: #3d4652; padding: .5rem 0; }
